@@ -1,0 +1,113 @@
+/**
+ * Command encoding: `*N\r\n` then `$len\r\narg\r\n` per argument (the RESP multi-bulk request form that
+ * redis-cli sends). Headers and small arguments are written into as few buffers as possible; big
+ * Buffer arguments are passed through as their own chunk, never copied.
+ */
+import { Buffer } from 'node:buffer';
+
+/** Buffer arguments longer than this are emitted as their own chunk instead of being copied. */
+const INLINE_LIMIT = 16 * 1024;
+/** Strings up to this length are checked for pure ASCII and written byte by byte (no native call). */
+const ASCII_FAST_LENGTH = 64;
+
+/** Encode one command as chunks to write in order. Strings are encoded as UTF-8. */
+export function encodeCommand(args: ReadonlyArray<Buffer | string>): Buffer[] {
+  return encode(args, INLINE_LIMIT);
+}
+
+/** Encode one command into a single buffer (convenient for small commands; copies every argument). */
+export function encodeCommandToBuffer(args: ReadonlyArray<Buffer | string>): Buffer {
+  return encode(args, Infinity)[0]!;
+}
+
+function encode(args: ReadonlyArray<Buffer | string>, inlineLimit: number): Buffer[] {
+  const count = args.length;
+  const lengths: number[] = [];
+  const ascii: boolean[] = [];
+  // first pass: byte lengths, and the size of each coalesced segment between passed-through buffers
+  let segmentSizes: number[] | undefined;
+  let size = headerSize(count);
+  for (let i = 0; i < count; i++) {
+    const arg = args[i]!;
+    let length: number;
+    if (typeof arg === 'string') {
+      const short = arg.length <= ASCII_FAST_LENGTH && isAscii(arg);
+      ascii.push(short);
+      length = short ? arg.length : Buffer.byteLength(arg, 'utf8');
+    } else {
+      ascii.push(false);
+      length = arg.length;
+    }
+    lengths.push(length);
+    size += headerSize(length);
+    if (typeof arg !== 'string' && length > inlineLimit) {
+      (segmentSizes ??= []).push(size);
+      size = 2; // the \r\n after the passed-through argument opens the next segment
+    } else {
+      size += length + 2;
+    }
+  }
+  (segmentSizes ??= []).push(size);
+
+  // second pass: write
+  const chunks: Buffer[] = [];
+  let segment = 0;
+  let out = Buffer.allocUnsafe(segmentSizes[0]!);
+  let offset = writeHeader(out, 0, 0x2a, count); // *
+  for (let i = 0; i < count; i++) {
+    const arg = args[i]!;
+    const length = lengths[i]!;
+    offset = writeHeader(out, offset, 0x24, length); // $
+    if (typeof arg === 'string') {
+      if (ascii[i]) {
+        for (let k = 0; k < length; k++) out[offset++] = arg.charCodeAt(k);
+      } else {
+        offset += out.write(arg, offset, 'utf8');
+      }
+    } else if (length > inlineLimit) {
+      chunks.push(out, arg);
+      out = Buffer.allocUnsafe(segmentSizes[++segment]!);
+      offset = 0;
+    } else {
+      offset += arg.copy(out, offset);
+    }
+    out[offset++] = 0x0d; // \r
+    out[offset++] = 0x0a; // \n
+  }
+  chunks.push(out);
+  return chunks;
+}
+
+/** Every UTF-16 unit is ASCII, so its UTF-8 bytes are its char codes. */
+function isAscii(s: string): boolean {
+  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) > 0x7f) return false;
+  return true;
+}
+
+/** Bytes of `<type><n>\r\n`. */
+function headerSize(n: number): number {
+  return 1 + decimalLength(n) + 2;
+}
+
+function decimalLength(n: number): number {
+  let digits = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    digits++;
+  }
+  return digits;
+}
+
+/** Write `<type><n>\r\n` (n a non-negative integer) at `offset`; returns the offset after it. */
+function writeHeader(out: Buffer, offset: number, type: number, n: number): number {
+  out[offset] = type;
+  let end = offset + 1 + decimalLength(n);
+  const after = end;
+  do {
+    out[--end] = 0x30 + (n % 10); // digits right to left
+    n = Math.floor(n / 10);
+  } while (n > 0);
+  out[after] = 0x0d; // \r
+  out[after + 1] = 0x0a; // \n
+  return after + 2;
+}
