@@ -1,0 +1,157 @@
+import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { Session } from '../client/session.js';
+import type { TlsSettled } from '../connection/transport.js';
+import { planTls, type FileReader, type TlsPlan } from '../connection/options.js';
+import { TredisError, UsageError } from '../errors.js';
+import type { ModeContext } from '../modes/context.js';
+import { runOneShot } from '../modes/oneshot.js';
+import { runStdin } from '../modes/stdin.js';
+import { formatPush } from '../format/reply.js';
+import { parseArgs, type Flags } from './args.js';
+import { buildConfig, type RunConfig } from './config.js';
+import { StreamSink } from './output.js';
+import { usageText, versionLine } from './usage.js';
+import { askSecret, readAllStdin } from './prompt.js';
+
+const nodeFs: FileReader = {
+  readFile: (p) => readFileSync(p),
+  readDir: (p) => readdirSync(p),
+  exists: (p) => existsSync(p),
+};
+
+function printError(err: unknown): void {
+  if (err instanceof TredisError) {
+    process.stderr.write(`${err.message}\n`);
+    if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
+  } else {
+    process.stderr.write(`tredis-cli: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+  }
+}
+
+/** Makes the TLS plan, asking for a key passphrase once when the key is encrypted. */
+async function makeTlsPlan(cfg: RunConfig, f: Flags): Promise<TlsPlan | undefined> {
+  const tls = cfg.connection.tls;
+  if (!tls) return undefined;
+  if (f.keyPassEnv !== undefined) {
+    const v = process.env[f.keyPassEnv];
+    if (v === undefined) throw new UsageError(`--key-pass-env ${f.keyPassEnv}: that environment variable is not set`);
+    tls.keyPassphrase = v;
+  }
+  const plan = () => planTls(cfg.connection.host, cfg.connection.socketPath !== undefined, tls, process.env, nodeFs);
+  try {
+    if (tls.p12 !== undefined && tls.keyPassphrase === undefined && process.stdin.isTTY) {
+      tls.keyPassphrase = await askSecret(`Enter passphrase for ${tls.p12}: `);
+    }
+    return plan();
+  } catch (err) {
+    if (err instanceof TredisError && err.code === 'TLS_KEY_ENCRYPTED' && process.stdin.isTTY) {
+      tls.keyPassphrase = await askSecret(`Enter PEM pass phrase for ${tls.key}: `);
+      return plan();
+    }
+    throw err;
+  }
+}
+
+/** The program: parse, connect, run the chosen mode, set the exit code. Only place that reads process.* */
+export async function main(argv: string[]): Promise<void> {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(141); // like redis-cli killed by SIGPIPE under `| head`
+    throw err;
+  });
+  try {
+    process.exitCode = await run(argv);
+  } catch (err) {
+    printError(err);
+    process.exitCode = err instanceof TredisError ? err.exitCode : 1;
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { flags, command, warnings } = parseArgs(argv);
+  for (const w of warnings) process.stderr.write(`${w}\n`);
+  if (flags.help) {
+    process.stdout.write(usageText());
+    return 0;
+  }
+  if (flags.version) {
+    process.stdout.write(versionLine());
+    return 0;
+  }
+  if (flags.unsupported) {
+    throw new UsageError(`tredis-cli: ${flags.unsupported} is not supported yet (use redis-cli for it)`);
+  }
+  const cfg = buildConfig(flags, process.env, process.stdout.isTTY === true);
+  if (flags.askpass) {
+    cfg.setup.password = await askSecret('Please input password: ');
+  }
+  const tlsPlan = await makeTlsPlan(cfg, flags);
+  const out = new StreamSink(process.stdout);
+  const err = (line: string) => process.stderr.write(`${line}\n`);
+  const keylog = cfg.connection.tls?.keylogFile;
+  const settledLog: TlsSettled[] = [];
+  const ctx: ModeContext = {
+    session: undefined as unknown as Session,
+    format: cfg.format,
+    showPushes: cfg.showPushes,
+    out,
+    err,
+    interactive: command.length === 0,
+    cluster: flags.cluster,
+    errCode: flags.errCode,
+    intervalMs: flags.intervalSec * 1000,
+    state: { db: cfg.setup.db, inMulti: false, preMultiDb: 0 },
+    onPush: (v) => {
+      if (ctx.showPushes) out.write(formatPush(v, ctx.format));
+    },
+    connect: async () => {
+      try {
+        await ctx.session.connect();
+        ctx.state.db = ctx.session.setup.db;
+        ctx.state.inMulti = false;
+        return true;
+      } catch (e) {
+        await out.flush();
+        printError(e);
+        return false;
+      }
+    },
+  };
+  ctx.session = new Session(cfg.connection, cfg.setup, {
+    onPush: (v) => ctx.onPush(v),
+    onNotice: err,
+    onTlsSettled: (s) => settledLog.push(s),
+    onKeylog: keylog ? (line) => appendFileSync(keylog, line, { mode: 0o600 }) : undefined,
+  }, tlsPlan);
+
+  if (command.length > 0) {
+    if (!(await ctx.connect())) return 1;
+    const code = await runOneShot(ctx, {
+      words: command,
+      quotedInput: flags.quotedInput,
+      stdinLastArg: flags.stdinLastArg,
+      stdinTag: flags.stdinTag,
+      repeat: flags.repeat,
+      readStdin: () => readAllStdin(process.stdin),
+    });
+    await out.flush();
+    ctx.session.close();
+    return code;
+  }
+  if (process.stdin.isTTY) {
+    const { runRepl } = await import('../repl/repl.js').catch(() => ({ runRepl: undefined }));
+    if (runRepl) return await runRepl(ctx, { flags, config: cfg });
+  }
+  // Piped commands: redis-cli tries to connect once up front, reports, and goes on regardless.
+  await ctx.connect();
+  const code = await runStdin(ctx, process.stdin, {
+    onConnect: async (host, port) => {
+      ctx.session.config.host = host;
+      ctx.session.config.port = port;
+      ctx.session.config.socketPath = undefined;
+      await ctx.connect();
+    },
+  });
+  await out.flush();
+  ctx.session.close();
+  return code;
+}

@@ -1,0 +1,47 @@
+import type { Writable } from 'node:stream';
+import type { OutputSink } from '../modes/context.js';
+
+/**
+ * Buffers reply bytes and writes them in large chunks: one write per event-loop turn or per 64 KiB,
+ * whichever comes first. Honours backpressure through `flush()`.
+ */
+export class StreamSink implements OutputSink {
+  private chunks: Array<Buffer | string> = [];
+  private size = 0;
+  private scheduled = false;
+  private readonly stream: Writable;
+
+  constructor(stream: Writable) {
+    this.stream = stream;
+  }
+
+  write(chunk: Buffer | string): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    if (this.size >= 65536) {
+      this.writeOut();
+    } else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.writeOut();
+      });
+    }
+  }
+
+  private writeOut(): boolean {
+    if (this.chunks.length === 0) return true;
+    const parts = this.chunks;
+    this.chunks = [];
+    this.size = 0;
+    const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+    return this.stream.write(data);
+  }
+
+  flush(): Promise<void> {
+    const ok = this.writeOut();
+    if (ok || !this.stream.writableNeedDrain) return Promise.resolve();
+    return new Promise((r) => this.stream.once('drain', () => r()));
+  }
+}

@@ -1,0 +1,305 @@
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { IoError, ProtocolError, TlsError, type TredisError } from '../errors.js';
+import type { ConnectionConfig } from '../connection/config.js';
+import type { TlsPlan } from '../connection/options.js';
+import { openTransport, probeTls, describeEndpoint, type TlsSettled, type TransportTimings } from '../connection/transport.js';
+import { explainHandshakeError } from '../connection/tls-errors.js';
+import { RespDecoder } from '../resp/decoder.js';
+import { encodeCommand } from '../resp/encoder.js';
+import type { RespValue } from '../resp/value.js';
+
+export type CommandArgs = ReadonlyArray<Buffer | string>;
+
+/** How the session introduces itself after each (re)connect, as redis-cli's cliConnect does. */
+export interface SessionSetup {
+  user?: string | undefined;
+  password?: string | undefined;
+  /** Database to SELECT (0 = none). Updated by the modes after a successful SELECT. */
+  db: number;
+  /** 2: nothing; 3: HELLO 3, failure fatal (-3); 'try3': HELLO 3, failure tolerated (--json). */
+  protocol: 2 | 3 | 'try3';
+}
+
+export interface SessionTimings extends TransportTimings {
+  authMs?: number;
+  selectMs?: number;
+  helloMs?: number;
+}
+
+export interface SessionHooks {
+  /** RESP3 pushes, and replies that arrive with no request waiting (RESP2 pub/sub, MONITOR). */
+  onPush?: ((v: RespValue) => void) | undefined;
+  /** One line for stderr (`AUTH failed: …`), as redis-cli prints during connect. */
+  onNotice?: ((line: string) => void) | undefined;
+  onTlsSettled?: ((s: TlsSettled) => void) | undefined;
+  onKeylog?: ((line: Buffer) => void) | undefined;
+}
+
+interface Pending {
+  resolve: (v: RespValue) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * One connection to one server: commands are written at once and replies matched in order, so many
+ * can be in flight. Error replies resolve as values; transport and protocol failures reject.
+ */
+export class Session {
+  readonly config: ConnectionConfig;
+  readonly setup: SessionSetup;
+  private readonly tlsPlan: TlsPlan | undefined;
+  private readonly hooks: SessionHooks;
+  private socket: Socket | undefined;
+  private tlsSocket: TLSSocket | undefined;
+  private decoder = new RespDecoder();
+  private pending: Pending[] = [];
+  private head = 0;
+  private corked = false;
+  private failure: TredisError | undefined;
+  private repliesSeen = 0;
+  private tlsSession: Buffer | undefined;
+  private closeWaiters: Array<() => void> = [];
+  timings: SessionTimings = {};
+  /** The protocol actually in use after connect. */
+  protocol: 2 | 3 = 2;
+  /** Number of connects that succeeded (for resumption reports). */
+  connects = 0;
+  /** The TLS outcome of the latest connect (for --show-handshake and :tls). */
+  lastTls: TlsSettled | undefined;
+  /**
+   * The server chain from the first full handshake: a resumed TLS 1.3 session has no peer
+   * certificate in Node, so reports of resumed sessions show this one.
+   */
+  firstPeerCertificate: import('node:tls').DetailedPeerCertificate | undefined;
+
+  constructor(config: ConnectionConfig, setup: SessionSetup, hooks: SessionHooks = {}, tlsPlan?: TlsPlan) {
+    this.config = config;
+    this.setup = setup;
+    this.hooks = hooks;
+    this.tlsPlan = tlsPlan;
+  }
+
+  get isConnected(): boolean {
+    return this.socket !== undefined && this.failure === undefined;
+  }
+
+  /** The TLS socket of the live connection, for reports. */
+  get tls(): TLSSocket | undefined {
+    return this.tlsSocket;
+  }
+
+  get inFlight(): number {
+    return this.pending.length - this.head;
+  }
+
+  /** Opens the connection and replays AUTH, SELECT and HELLO. Throws ConnectError/TlsError. */
+  async connect(): Promise<void> {
+    this.close();
+    this.failure = undefined;
+    this.decoder = new RespDecoder();
+    this.pending = [];
+    this.head = 0;
+    this.repliesSeen = 0;
+    const t = await openTransport(this.config, {
+      tlsPlan: this.tlsPlan,
+      onTlsSettled: (st) => {
+        this.lastTls = st;
+        const cert = st.socket?.getPeerCertificate(true);
+        if (cert && Object.keys(cert).length > 0 && this.firstPeerCertificate === undefined) this.firstPeerCertificate = cert;
+        this.hooks.onTlsSettled?.(st);
+      },
+      onKeylog: this.hooks.onKeylog,
+      session: this.tlsSession,
+      onSession: (s) => {
+        this.tlsSession = s;
+      },
+    });
+    this.socket = t.socket;
+    this.tlsSocket = t.tls;
+    this.timings = { ...t.timings };
+    const sock = t.socket;
+    sock.on('data', (chunk: Buffer) => this.onData(chunk));
+    sock.on('error', (err) => this.onSocketEnd(err));
+    sock.on('close', () => this.onSocketEnd(undefined));
+    this.connects++;
+    await this.introduce();
+  }
+
+  /** AUTH → SELECT → HELLO 3, each failure reported as redis-cli 7.0.15 does (a notice, then go on). */
+  private async introduce(): Promise<void> {
+    const { user, password, db, protocol } = this.setup;
+    const notice = (l: string) => this.hooks.onNotice?.(l);
+    if (password !== undefined) {
+      const t0 = process.hrtime.bigint();
+      const r = await this.send(user !== undefined ? ['AUTH', user, password] : ['AUTH', password]);
+      this.timings.authMs = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (r.kind === 'error') notice(`AUTH failed: ${r.value.toString('latin1')}`);
+    }
+    if (db !== 0) {
+      const t0 = process.hrtime.bigint();
+      const r = await this.send(['SELECT', String(db)]);
+      this.timings.selectMs = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (r.kind === 'error') notice(`SELECT ${db} failed: ${r.value.toString('latin1')}`);
+    }
+    this.protocol = 2;
+    if (protocol !== 2) {
+      const t0 = process.hrtime.bigint();
+      const r = await this.send(['HELLO', '3']);
+      this.timings.helloMs = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (r.kind === 'error') {
+        notice(`HELLO 3 failed: ${r.value.toString('latin1')}`);
+      } else {
+        this.protocol = 3;
+      }
+    }
+  }
+
+  /** Sends a command; resolves with its reply (error replies included). */
+  send(args: CommandArgs): Promise<RespValue> {
+    return new Promise<RespValue>((resolve, reject) => {
+      if (this.failure || !this.socket) {
+        reject(this.failure ?? new IoError('not connected', { code: 'ENOTCONN' }));
+        return;
+      }
+      this.pending.push({ resolve, reject });
+      this.write(args);
+    });
+  }
+
+  /** Writes a command whose replies come as pushes (SUBSCRIBE in RESP3, MONITOR's stream). */
+  writeOnly(args: CommandArgs): void {
+    if (this.failure || !this.socket) throw this.failure ?? new IoError('not connected', { code: 'ENOTCONN' });
+    this.write(args);
+  }
+
+  /** Writes pre-encoded protocol bytes (--pipe). */
+  writeRaw(chunk: Buffer): boolean {
+    return this.socket?.write(chunk) ?? false;
+  }
+
+  private write(args: CommandArgs): void {
+    const sock = this.socket!;
+    // Coalesce the commands of one tick into few syscalls.
+    if (!this.corked) {
+      this.corked = true;
+      sock.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        sock.uncork();
+      });
+    }
+    for (const c of encodeCommand(args)) sock.write(c);
+  }
+
+  /** Resolves when the socket's write buffer has drained (backpressure for long pipelines). */
+  drain(): Promise<void> {
+    const s = this.socket;
+    if (!s || !s.writableNeedDrain) return Promise.resolve();
+    return new Promise((r) => s.once('drain', () => r()));
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.failure) return;
+    try {
+      this.decoder.feed(chunk);
+      let v: RespValue | undefined;
+      while ((v = this.decoder.next()) !== undefined) this.dispatch(v);
+    } catch (err) {
+      if (err instanceof ProtocolError) {
+        this.fail(err);
+        this.socket?.destroy();
+      } else {
+        throw err;
+      }
+    }
+  }
+
+  private dispatch(v: RespValue): void {
+    this.repliesSeen++;
+    if (v.kind === 'push' || this.head === this.pending.length) {
+      this.hooks.onPush?.(v);
+      return;
+    }
+    const p = this.pending[this.head]!;
+    this.pending[this.head++] = undefined as unknown as Pending;
+    if (this.head > 1024 && this.head * 2 > this.pending.length) {
+      this.pending = this.pending.slice(this.head);
+      this.head = 0;
+    }
+    p.resolve(v);
+  }
+
+  private onSocketEnd(err: Error | undefined): void {
+    if (this.failure) return;
+    if (!this.socket) return;
+    const e = err as NodeJS.ErrnoException | undefined;
+    const noReplyYet = this.repliesSeen === 0;
+    // hiredis wording: EOF is "Server closed the connection", errno errors are strerror().
+    const base = e?.code === 'ECONNRESET' ? 'Connection reset by peer' : e?.code === 'EPIPE' ? 'Broken pipe' : e && !e.code?.startsWith('ERR_SSL') ? e.message : 'Server closed the connection';
+    if (this.tlsSocket && noReplyYet) {
+      const ex = (e ? explainHandshakeError(e, 'first-read') : undefined) ?? explainHandshakeError(Object.assign(new Error('closed'), { code: 'ECONNRESET' }), 'first-read');
+      if (ex) {
+        this.fail(new TlsError(`Error: TLS ${ex.code === 'CLIENT_CERT_REQUIRED' || ex.code === 'CLIENT_CERT_REJECTED' ? 'client authentication' : 'connection'} failed: ${ex.reason}`, { code: ex.code, hint: ex.hint, cause: err }));
+        return;
+      }
+    }
+    if (!this.tlsSocket && noReplyYet && this.config.tls === undefined) {
+      // A plaintext client at a TLS port is dropped at once: find out, to say "add --tls".
+      const pendingFail = new IoError(`Error: ${base}`, { code: e?.code ?? 'EOF', cause: err });
+      this.failure = pendingFail;
+      void probeTls(this.config).then((isTls) => {
+        const f = isTls
+          ? new IoError(`Error: ${base}`, { code: 'NEEDS_TLS', hint: `${describeEndpoint(this.config)} speaks TLS: add --tls (with --cacert FILE, or --insecure)`, cause: err })
+          : pendingFail;
+        this.failure = undefined;
+        this.fail(f);
+      });
+      return;
+    }
+    this.fail(new IoError(`Error: ${base}`, { code: e?.code ?? 'EOF', cause: err }));
+  }
+
+  /** Resolves when the current connection ends (failure or close). */
+  whenClosed(): Promise<void> {
+    if (!this.isConnected) return Promise.resolve();
+    return new Promise((r) => this.closeWaiters.push(r));
+  }
+
+  private notifyClosed(): void {
+    const w = this.closeWaiters;
+    this.closeWaiters = [];
+    for (const r of w) r();
+  }
+
+  private fail(err: TredisError): void {
+    this.failure = err;
+    this.notifyClosed();
+    const pend = this.pending.slice(this.head);
+    this.pending = [];
+    this.head = 0;
+    for (const p of pend) p.reject(err);
+    this.socket?.destroy();
+  }
+
+  /** The error that ended the connection, if any. */
+  get lastFailure(): TredisError | undefined {
+    return this.failure;
+  }
+
+  /** Closes the connection; pending commands are rejected. */
+  close(): void {
+    const s = this.socket;
+    this.socket = undefined;
+    this.tlsSocket = undefined;
+    if (s) {
+      s.removeAllListeners('data');
+      s.destroy();
+    }
+    const pend = this.pending.slice(this.head);
+    this.pending = [];
+    this.head = 0;
+    for (const p of pend) p.reject(new IoError('connection closed', { code: 'ECLOSED' }));
+    this.notifyClosed();
+  }
+}

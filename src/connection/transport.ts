@@ -1,0 +1,288 @@
+import { lookup } from 'node:dns/promises';
+import { isIP, Socket, connect as netConnect } from 'node:net';
+import { connect as tlsConnect, checkServerIdentity, createSecureContext, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { createHash } from 'node:crypto';
+import { ConnectError, TlsError } from '../errors.js';
+import type { ConnectionConfig } from './config.js';
+import type { TlsPlan } from './options.js';
+import { strerror } from './errno.js';
+import { explainContextError, explainHandshakeError, explainHostMismatch, explainVerifyError, type TlsExplanation } from './tls-errors.js';
+
+/** Milliseconds spent in each step of opening the connection. */
+export interface TransportTimings {
+  resolveMs?: number;
+  connectMs?: number;
+  tlsMs?: number;
+}
+
+/** What happened in the TLS part of `openTransport`, successful or not, for `--show-handshake`. */
+export interface TlsSettled {
+  socket: TLSSocket | undefined;
+  plan: TlsPlan;
+  address: string;
+  family: number;
+  timings: TransportTimings;
+  /** Verification result: `null` when all checks passed (or were skipped by flags). */
+  failure: TlsExplanation | null;
+  /** The host name check, when it ran. */
+  hostCheck: { name: string; matched: boolean; error?: string } | null;
+  /** --pin-sha256 check, when asked for. */
+  pinCheck: { expected: string[]; actual: string; matched: boolean } | null;
+}
+
+export interface Transport {
+  socket: Socket;
+  tls: TLSSocket | undefined;
+  address: string;
+  family: number;
+  timings: TransportTimings;
+}
+
+export interface OpenOptions {
+  /** The TLS plan from `planTls`; required when `config.tls` is set. */
+  tlsPlan?: TlsPlan | undefined;
+  /** Called once the TLS outcome is known, before any error is thrown (the socket is still open). */
+  onTlsSettled?: ((s: TlsSettled) => void) | undefined;
+  /** Extra tls.connect options (session for resumption, keylog). */
+  session?: Buffer | undefined;
+  onKeylog?: ((line: Buffer) => void) | undefined;
+  onSession?: ((session: Buffer) => void) | undefined;
+}
+
+/** `host:port`, or the socket path, as redis-cli prints it in connect errors. */
+export function describeEndpoint(cfg: ConnectionConfig): string {
+  return cfg.socketPath !== undefined ? cfg.socketPath : `${cfg.host}:${cfg.port}`;
+}
+
+function connectPrefix(cfg: ConnectionConfig): string {
+  return `Could not connect to Redis at ${describeEndpoint(cfg)}: `;
+}
+
+function elapsed(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Resolves a host name to addresses, IPv4 first as hiredis does. */
+async function resolve(host: string): Promise<Array<{ address: string; family: number }>> {
+  if (isIP(host) !== 0) return [{ address: host, family: isIP(host) }];
+  const all = await lookup(host, { all: true, verbatim: true });
+  return [...all.filter((a) => a.family === 4), ...all.filter((a) => a.family === 6)];
+}
+
+function tcpConnect(opts: { host: string; port: number; family: number } | { path: string }, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolveP, reject) => {
+    // hiredis stores the port in 16 bits (htons): out-of-range values wrap the same way.
+    const sock = 'path' in opts ? netConnect({ path: opts.path }) : netConnect({ host: opts.host, port: opts.port & 0xffff, family: opts.family });
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(Object.assign(new Error('Connection timed out'), { code: 'ETIMEDOUT' }));
+    }, timeoutMs);
+    sock.once('connect', () => {
+      clearTimeout(timer);
+      sock.removeAllListeners('error');
+      resolveP(sock);
+    });
+    sock.once('error', (err) => {
+      clearTimeout(timer);
+      sock.destroy();
+      reject(err);
+    });
+  });
+}
+
+/**
+ * Asks the port a plaintext PING: true when it answers like Redis (`+PONG`, `-NOAUTH`…). Used to
+ * tell "--tls against a plaintext port" apart from a slow server.
+ */
+export async function probePlaintext(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  let sock: Socket | undefined;
+  try {
+    sock = await tcpConnect({ host, port, family: isIP(host) || 4 }, timeoutMs);
+    const s = sock;
+    return await new Promise<boolean>((res) => {
+      const timer = setTimeout(() => res(false), timeoutMs);
+      s.once('data', (d: Buffer) => {
+        clearTimeout(timer);
+        res(d.length > 0 && [0x2b, 0x2d, 0x24, 0x2a, 0x25, 0x3e].includes(d[0]!));
+      });
+      s.once('error', () => res(false));
+      s.once('close', () => res(false));
+      s.write('PING\r\n');
+    });
+  } catch {
+    return false;
+  } finally {
+    sock?.destroy();
+  }
+}
+
+/** True when the endpoint completes (or starts) a TLS handshake: "add --tls". */
+export async function probeTls(cfg: ConnectionConfig, timeoutMs = 1000): Promise<boolean> {
+  return await new Promise<boolean>((res) => {
+    const sock = cfg.socketPath !== undefined
+      ? tlsConnect({ path: cfg.socketPath, rejectUnauthorized: false })
+      : tlsConnect({ host: cfg.host, port: cfg.port, rejectUnauthorized: false, servername: isIP(cfg.host) ? undefined : cfg.host });
+    const done = (v: boolean) => {
+      clearTimeout(timer);
+      sock.destroy();
+      res(v);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    sock.once('secureConnect', () => done(true));
+    // An alert from the server (e.g. it wants a client certificate) still proves it speaks TLS.
+    sock.once('error', (err: NodeJS.ErrnoException) => done(/ALERT|SSL_/.test(err.code ?? '') && !/WRONG_VERSION|PACKET_LENGTH/.test(err.code ?? '')));
+  });
+}
+
+/** base64 SHA-256 of the certificate's SubjectPublicKeyInfo (as HPKP and curl --pinnedpubkey). */
+export function spkiSha256(cert: PeerCertificate): string {
+  const pub = (cert as PeerCertificate & { pubkey?: Buffer }).pubkey;
+  if (pub) return createHash('sha256').update(pub).digest('base64');
+  return '';
+}
+
+/**
+ * Opens a TCP (or unix) connection and, when configured, a verified TLS session over it. Connect and
+ * handshake each time out after `config.timeoutMs`. Throws ConnectError or TlsError with redis-cli's
+ * wording first and a hint.
+ */
+export async function openTransport(cfg: ConnectionConfig, opts: OpenOptions = {}): Promise<Transport> {
+  const timings: TransportTimings = {};
+  let raw: Socket;
+  let address = cfg.socketPath ?? cfg.host;
+  let family = 0;
+  if (cfg.socketPath !== undefined) {
+    const t0 = process.hrtime.bigint();
+    try {
+      raw = await tcpConnect({ path: cfg.socketPath }, cfg.timeoutMs);
+    } catch (err) {
+      throw new ConnectError(connectPrefix(cfg) + strerror(err), { code: (err as NodeJS.ErrnoException).code ?? 'ECONNECT', cause: err });
+    }
+    timings.connectMs = elapsed(t0);
+  } else {
+    const t0 = process.hrtime.bigint();
+    let addrs: Array<{ address: string; family: number }>;
+    try {
+      addrs = await resolve(cfg.host);
+    } catch (err) {
+      throw new ConnectError(connectPrefix(cfg) + strerror(err), { code: (err as NodeJS.ErrnoException).code ?? 'ENOTFOUND', cause: err });
+    }
+    timings.resolveMs = elapsed(t0);
+    let lastErr: unknown;
+    const t1 = process.hrtime.bigint();
+    let sock: Socket | undefined;
+    for (const a of addrs) {
+      try {
+        sock = await tcpConnect({ host: a.address, port: cfg.port, family: a.family }, cfg.timeoutMs);
+        address = a.address;
+        family = a.family;
+        break;
+      } catch (err) {
+        lastErr = err;
+      }
+    }
+    if (!sock) {
+      const code = (lastErr as NodeJS.ErrnoException | undefined)?.code;
+      throw new ConnectError(connectPrefix(cfg) + strerror(lastErr), {
+        code: code ?? 'ECONNECT',
+        hint: code === 'ETIMEDOUT' ? `no answer within ${cfg.timeoutMs / 1000} s: check the host, port and firewall (-t SECONDS changes the timeout)` : undefined,
+        cause: lastErr,
+      });
+    }
+    raw = sock;
+    timings.connectMs = elapsed(t1);
+  }
+  raw.setNoDelay(true);
+  raw.setKeepAlive(true, 15_000); // redis-cli sets an aggressive keepalive too (REDIS_CLI_KEEPALIVE_INTERVAL)
+  if (!cfg.tls) return { socket: raw, tls: undefined, address, family, timings };
+  const plan = opts.tlsPlan;
+  if (!plan) throw new Error('openTransport: tls configured without a TLS plan');
+  const tlsSock = await handshake(cfg, plan, raw, address, family, timings, opts);
+  return { socket: tlsSock, tls: tlsSock, address, family, timings };
+}
+
+async function handshake(cfg: ConnectionConfig, plan: TlsPlan, raw: Socket, address: string, family: number, timings: TransportTimings, opts: OpenOptions): Promise<TLSSocket> {
+  const tlsCfg = cfg.tls!;
+  const files = { cert: tlsCfg.cert, key: tlsCfg.key, p12: tlsCfg.p12 };
+  let secureContext;
+  try {
+    secureContext = createSecureContext(plan.options);
+  } catch (err) {
+    raw.destroy();
+    const ex = explainContextError(err as NodeJS.ErrnoException, files);
+    throw new TlsError(`Could not negotiate a TLS connection: ${ex.reason}`, { code: ex.code, hint: ex.hint, cause: err });
+  }
+  const settled = (socket: TLSSocket | undefined, failure: TlsExplanation | null, extra: Partial<TlsSettled> = {}) =>
+    opts.onTlsSettled?.({ socket, plan, address, family, timings, failure, hostCheck: null, pinCheck: null, ...extra });
+  const fail = (ex: TlsExplanation, cause?: unknown): never => {
+    throw new TlsError(connectPrefix(cfg) + `TLS ${ex.code === 'NOT_TLS' ? 'handshake failed' : ex.code.startsWith('CLIENT_CERT') ? 'client authentication failed' : 'handshake failed'}: ${ex.reason}`, { code: ex.code, hint: ex.hint, cause });
+  };
+  const t0 = process.hrtime.bigint();
+  const sock = tlsConnect({ ...plan.options, secureContext, socket: raw, session: opts.session });
+  if (opts.onKeylog) sock.on('keylog', opts.onKeylog);
+  if (opts.onSession) sock.on('session', opts.onSession);
+  let probeTimer: NodeJS.Timeout | undefined;
+  let timeoutTimer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolveP, reject) => {
+      sock.once('secureConnect', () => resolveP());
+      sock.once('error', (err) => reject(err));
+      sock.once('close', () => reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
+      timeoutTimer = setTimeout(() => reject(Object.assign(new Error('TLS handshake timed out'), { code: 'TLS_TIMEOUT' })), cfg.timeoutMs);
+      // No answer to the ClientHello: ask the port in plaintext whether it is a plain Redis port.
+      if (cfg.socketPath === undefined) {
+        probeTimer = setTimeout(() => {
+          void probePlaintext(address, cfg.port, Math.min(1000, cfg.timeoutMs)).then((plain) => {
+            if (plain) reject(Object.assign(new Error('plaintext port'), { code: 'NOT_TLS_PROBED' }));
+          });
+        }, Math.min(500, cfg.timeoutMs / 4));
+      }
+    });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    sock.destroy();
+    let ex: TlsExplanation | undefined;
+    if (e.code === 'NOT_TLS_PROBED') {
+      ex = { code: 'NOT_TLS', reason: 'no TLS answer; the port answered a plaintext PING: it speaks plaintext', hint: 'drop --tls (or use the server\'s tls-port)' };
+    } else if (e.code === 'TLS_TIMEOUT') {
+      ex = { code: 'TLS_TIMEOUT', reason: `no TLS handshake within ${cfg.timeoutMs / 1000} s`, hint: 'check that the port is the server\'s tls-port; -t SECONDS changes the timeout' };
+    } else {
+      ex = explainHandshakeError(e, 'handshake') ?? { code: e.code ?? 'TLS_ERROR', reason: e.message, hint: 'run with --show-handshake for details' };
+    }
+    settled(undefined, ex);
+    return fail(ex, err);
+  } finally {
+    clearTimeout(probeTimer);
+    clearTimeout(timeoutTimer);
+  }
+  timings.tlsMs = elapsed(t0);
+  // Verification, done here so that a failure can still report the chain. Nothing was sent yet.
+  const leaf = sock.getPeerCertificate(true);
+  let failure: TlsExplanation | null = null;
+  let hostCheck: TlsSettled['hostCheck'] = null;
+  let pinCheck: TlsSettled['pinCheck'] = null;
+  if (!tlsCfg.insecure) {
+    if (!sock.authorized) {
+      const code = (sock.authorizationError as unknown as NodeJS.ErrnoException | undefined)?.code ?? String(sock.authorizationError);
+      failure = explainVerifyError(code, leaf, plan.trust);
+    } else if (tlsCfg.verifyHostname) {
+      const err = checkServerIdentity(plan.verifyName, leaf);
+      hostCheck = { name: plan.verifyName, matched: err === undefined, ...(err ? { error: err.message } : {}) };
+      if (err) failure = explainHostMismatch(plan.verifyName, leaf);
+    }
+  }
+  if (failure === null && tlsCfg.pinSha256 && tlsCfg.pinSha256.length > 0) {
+    const actual = spkiSha256(leaf);
+    const matched = tlsCfg.pinSha256.includes(actual);
+    pinCheck = { expected: tlsCfg.pinSha256, actual, matched };
+    if (!matched) {
+      failure = { code: 'PIN_MISMATCH', reason: `the server's public key sha256//${actual} matches none of --pin-sha256 ${tlsCfg.pinSha256.join(', ')}`, hint: 'if the server key was rotated on purpose, update --pin-sha256; otherwise someone may be intercepting the connection' };
+    }
+  }
+  settled(sock, failure, { hostCheck, pinCheck });
+  if (failure) {
+    sock.destroy();
+    return fail(failure);
+  }
+  return sock;
+}

@@ -1,0 +1,41 @@
+import type { Session } from '../client/session.js';
+import type { FormatOptions } from '../format/options.js';
+import type { RespValue } from '../resp/value.js';
+
+/** Where replies go (stdout). Writes are buffered; `flush` pushes them out. */
+export interface OutputSink {
+  write(chunk: Buffer | string): void;
+  flush(): Promise<void>;
+}
+
+/** State redis-cli keeps for the prompt: db, MULTI, pub/sub (cliRefreshPrompt). */
+export interface PromptState {
+  db: number;
+  inMulti: boolean;
+  preMultiDb: number;
+}
+
+/** What every way of running (one-shot, stdin, REPL) shares. */
+export interface ModeContext {
+  session: Session;
+  format: FormatOptions;
+  /** Print RESP3 pushes as they arrive (redis-cli's push_output). */
+  showPushes: boolean;
+  out: OutputSink;
+  /** One diagnostic line for stderr. */
+  err: (line: string) => void;
+  /** redis-cli's config.interactive: the REPL and piped stdin (no `-e`, redirect notices printed). */
+  interactive: boolean;
+  cluster: boolean;
+  errCode: boolean;
+  intervalMs: number;
+  state: PromptState;
+  /** (Re)connects, printing redis-cli's error on failure. */
+  connect(): Promise<boolean>;
+  /** Prints `help …` output (from the command table); absent where help is not loaded. */
+  help?: ((args: Buffer[]) => void) | undefined;
+  /** Aborted by Ctrl-C while a blocking or streaming command runs. */
+  signal?: AbortSignal | undefined;
+  /** Receives pushes; modes swap it while streaming. */
+  onPush: (v: RespValue) => void;
+}

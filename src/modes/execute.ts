@@ -1,0 +1,200 @@
+import { IoError, TredisError } from '../errors.js';
+import { formatReply, isForcedRawCommand } from '../format/reply.js';
+import type { RespValue } from '../resp/value.js';
+import type { ModeContext } from './context.js';
+
+/** ASCII case-insensitive comparison of an argument with a lower-case word. */
+export function isCommand(arg: Buffer | undefined, word: string): boolean {
+  return arg !== undefined && arg.length === word.length && arg.toString('latin1').toLowerCase() === word;
+}
+
+export type Outcome = 'ok' | 'failed';
+
+const SUBSCRIBE = ['subscribe', 'psubscribe', 'ssubscribe'];
+
+/** Prints a reply of `args` in the configured format (redis-cli's cliReadReply output step). */
+export function printReply(ctx: ModeContext, args: Buffer[], reply: RespValue): void {
+  ctx.out.write(formatReply(reply, ctx.format, isForcedRawCommand(args)));
+}
+
+/** Follows the prompt state redis-cli tracks after each reply (SELECT, MULTI, EXEC, DISCARD, RESET). */
+export function trackState(ctx: ModeContext, args: Buffer[], reply: RespValue): void {
+  const isErr = reply.kind === 'error';
+  const argc = args.length;
+  const st = ctx.state;
+  if (isCommand(args[0], 'select') && argc === 2 && !isErr) {
+    st.db = ctx.session.setup.db = Number.parseInt(args[1]!.toString('latin1'), 10) | 0;
+  } else if (isCommand(args[0], 'multi') && argc === 1 && !isErr) {
+    st.inMulti = true;
+    st.preMultiDb = st.db;
+  } else if (isCommand(args[0], 'exec') && argc === 1 && st.inMulti) {
+    st.inMulti = false;
+    if (isErr || reply.kind === 'null') st.db = ctx.session.setup.db = st.preMultiDb;
+  } else if (isCommand(args[0], 'discard') && argc === 1 && !isErr) {
+    st.inMulti = false;
+    st.db = ctx.session.setup.db = st.preMultiDb;
+  } else if (isCommand(args[0], 'reset') && argc === 1 && !isErr) {
+    st.inMulti = false;
+    st.db = ctx.session.setup.db = 0;
+  } else if (isCommand(args[0], 'auth') && (argc === 2 || argc === 3) && !isErr) {
+    // later reconnects authenticate the same way (redis-cli keeps the typed AUTH for cliConnect)
+    if (argc === 3) ctx.session.setup.user = args[1]!.toString();
+    ctx.session.setup.password = args[argc - 1]!.toString();
+  }
+}
+
+/** `MOVED 3999 127.0.0.1:6381` / `ASK …` → where to go, for -c. */
+export function parseRedirect(reply: RespValue): { ask: boolean; slot: number; host: string; port: number } | null {
+  if (reply.kind !== 'error') return null;
+  const m = /^(MOVED|ASK) (\d+) (.*):(\d+)$/.exec(reply.value.toString('latin1'));
+  if (!m) return null;
+  return { ask: m[1] === 'ASK', slot: Number(m[2]), host: m[3]!, port: Number(m[4]) };
+}
+
+/** Makes sure there is a connection, as issueCommandRepeat does before each command. */
+async function ensureConnected(ctx: ModeContext): Promise<boolean> {
+  if (ctx.session.isConnected) return true;
+  return ctx.connect();
+}
+
+/** Prints the error that ended the connection, as cliPrintContextError does. */
+export function printConnectionError(ctx: ModeContext, err: unknown): void {
+  if (err instanceof TredisError) {
+    ctx.err(err.message);
+    if (err.hint) ctx.err(`hint: ${err.hint}`);
+  } else {
+    ctx.err(`Error: ${(err as Error).message}`);
+  }
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((r) => {
+    const t = setTimeout(r, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      r();
+    }, { once: true });
+  });
+
+/**
+ * Runs one command `repeat` times (negative: forever) and prints the replies: issueCommandRepeat +
+ * cliSendCommand of redis-cli 7.0.15. Returns 'failed' where redis-cli would return an error (the
+ * caller picks the exit code). Streams SUBSCRIBE and MONITOR until Ctrl-C or the connection ends.
+ */
+export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: number): Promise<Outcome> {
+  if (isCommand(args[0], 'help') || isCommand(args[0], '?')) {
+    ctx.help?.(args.slice(1));
+    return 'ok';
+  }
+  if (!(await ensureConnected(ctx))) return 'failed';
+  const name = args[0]!.toString('latin1').toLowerCase();
+  if (SUBSCRIBE.includes(name) || name === 'monitor') return streamCommand(ctx, args, name);
+  const isShutdown = name === 'shutdown';
+  // Pipeline the repeats when nothing must happen between them.
+  const window = ctx.intervalMs === 0 && !ctx.cluster && !isShutdown ? 1024 : 1;
+  let remaining = repeat;
+  const inflight: Array<Promise<RespValue>> = [];
+  const more = () => remaining < 0 || remaining > 0;
+  try {
+    while (more() || inflight.length > 0) {
+      while (more() && inflight.length < window) {
+        if (remaining > 0) remaining--;
+        const p = ctx.session.send(args);
+        p.catch(() => undefined); // handled when awaited in order
+        inflight.push(p);
+      }
+      let reply = await inflight.shift()!;
+      const redirect = ctx.cluster ? parseRedirect(reply) : null;
+      if (redirect) {
+        reply = await followRedirect(ctx, args, redirect);
+      }
+      if (ctx.errCode && !ctx.interactive && reply.kind === 'error') {
+        await ctx.out.flush();
+        ctx.err(reply.value.toString('latin1'));
+        return 'failed';
+      }
+      printReply(ctx, args, reply);
+      trackState(ctx, args, reply);
+      if (ctx.intervalMs > 0 && more()) {
+        await ctx.out.flush();
+        await sleep(ctx.intervalMs, ctx.signal);
+        if (ctx.signal?.aborted) return 'ok';
+      }
+    }
+  } catch (err) {
+    if (isShutdown && err instanceof IoError) {
+      ctx.session.close(); // SHUTDOWN closes the connection: not an error (config.shutdown)
+      return 'ok';
+    }
+    await ctx.out.flush();
+    printConnectionError(ctx, err);
+    ctx.session.close();
+    if (!(err instanceof TredisError)) throw err;
+    return 'failed';
+  }
+  return 'ok';
+}
+
+/** -c: reconnect to the node named by MOVED/ASK and send the command again (ASKING first for ASK). */
+async function followRedirect(ctx: ModeContext, args: Buffer[], r: { ask: boolean; slot: number; host: string; port: number }): Promise<RespValue> {
+  for (let hops = 0; hops < 16; hops++) {
+    if (ctx.interactive) ctx.out.write(`-> Redirected to slot [${r.slot}] located at ${r.host}:${r.port}\n`);
+    ctx.session.close();
+    ctx.session.config.host = r.host;
+    ctx.session.config.port = r.port;
+    ctx.session.config.socketPath = undefined;
+    if (!(await ctx.connect())) throw new IoError('Error: could not follow the cluster redirect', { code: 'EREDIRECT' });
+    if (r.ask) await ctx.session.send(['ASKING']);
+    const reply = await ctx.session.send(args);
+    const next = parseRedirect(reply);
+    if (!next) return reply;
+    r = next;
+  }
+  throw new IoError('Error: too many cluster redirects', { code: 'EREDIRECT' });
+}
+
+/**
+ * SUBSCRIBE/PSUBSCRIBE/SSUBSCRIBE and MONITOR: every reply and push is printed as it comes until
+ * Ctrl-C (ctx.signal) or the connection ends (7.0.15 behaviour: "Reading messages..." first when the
+ * output is not raw).
+ */
+async function streamCommand(ctx: ModeContext, args: Buffer[], name: string): Promise<Outcome> {
+  const isMonitor = name === 'monitor';
+  if (!isMonitor && ctx.format.mode !== 'raw') ctx.out.write('Reading messages... (press Ctrl-C to quit)\n');
+  const prev = ctx.onPush;
+  let done: (o: Outcome) => void = () => undefined;
+  const finished = new Promise<Outcome>((r) => (done = r));
+  ctx.onPush = (v) => {
+    ctx.out.write(formatReply(v, ctx.format, false));
+    void ctx.out.flush();
+    if (v.kind === 'error') done('ok'); // e.g. SUBSCRIBE inside MULTI: leave streaming mode
+  };
+  const onAbort = () => done('ok');
+  ctx.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (isMonitor) {
+      const first = await ctx.session.send(args);
+      ctx.out.write(formatReply(first, ctx.format, false));
+      await ctx.out.flush();
+      if (first.kind === 'error') return 'ok';
+    } else {
+      ctx.session.writeOnly(args);
+    }
+    const closed = ctx.session.whenClosed().then((): Outcome => 'failed');
+    const outcome = await Promise.race([finished, closed]);
+    if (outcome === 'failed') {
+      await ctx.out.flush();
+      printConnectionError(ctx, ctx.session.lastFailure);
+    }
+    return outcome;
+  } catch (err) {
+    printConnectionError(ctx, err);
+    return 'failed';
+  } finally {
+    ctx.onPush = prev;
+    ctx.signal?.removeEventListener('abort', onAbort);
+    // Leaving a streaming command means a fresh connection, as redis-cli reconnects after Ctrl-C.
+    ctx.session.close();
+  }
+}
+

@@ -1,0 +1,138 @@
+import type { Readable } from 'node:stream';
+import { formatReply, isForcedRawCommand } from '../format/reply.js';
+import type { RespValue } from '../resp/value.js';
+import type { ModeContext } from './context.js';
+import { isCommand, printConnectionError, runCommand, trackState } from './execute.js';
+import { parseRepeatPrefix, splitArgs } from './split-line.js';
+
+/** What a line of input asks for, decided without any I/O (redis-cli's repl() loop body). */
+export type LineAction =
+  | { kind: 'skip' }
+  | { kind: 'print'; text: string }
+  | { kind: 'quit' }
+  | { kind: 'set'; args: Buffer[] }
+  | { kind: 'connect'; host: string; port: number; args: Buffer[] }
+  | { kind: 'clear' }
+  | { kind: 'command'; args: Buffer[]; repeat: number };
+
+/** Classifies one input line the way redis-cli's repl() does. */
+export function classifyLine(line: Buffer): LineAction {
+  if (line.length === 0 || line[0] === 0) return { kind: 'skip' };
+  const argv = splitArgs(line);
+  if (argv === null) return { kind: 'print', text: 'Invalid argument(s)\n' };
+  if (argv.length === 0) return { kind: 'skip' };
+  const rep = parseRepeatPrefix(argv);
+  if (rep === 'invalid') return { kind: 'print', text: 'Invalid redis-cli repeat command option value.\n' };
+  if (isCommand(argv[0], 'quit') || isCommand(argv[0], 'exit')) return { kind: 'quit' };
+  if (argv[0]![0] === 0x3a) return { kind: 'set', args: argv }; // ':'
+  if (argv.length === 3 && isCommand(argv[0], 'connect')) {
+    return { kind: 'connect', host: argv[1]!.toString(), port: Number.parseInt(argv[2]!.toString(), 10) | 0, args: argv };
+  }
+  if (argv.length === 1 && isCommand(argv[0], 'clear')) return { kind: 'clear' };
+  return rep === null ? { kind: 'command', args: argv, repeat: 1 } : { kind: 'command', args: argv.slice(1), repeat: rep };
+}
+
+/** Commands that must run alone: they change the connection or stream. */
+const BARRIER = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'monitor', 'shutdown', 'sync', 'psync', 'help', '?', 'hello', 'auth', 'reset', 'quit', 'client']);
+
+/** Reads lines from a stream as linenoise does without a terminal: split on \n, \r kept, last line without \n counts. */
+export async function* readLines(input: Readable): AsyncGenerator<Buffer> {
+  let rest: Buffer | undefined;
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    let buf = rest ? Buffer.concat([rest, chunk]) : chunk;
+    let start = 0;
+    let nl: number;
+    while ((nl = buf.indexOf(0x0a, start)) !== -1) {
+      yield buf.subarray(start, nl);
+      start = nl + 1;
+    }
+    rest = start < buf.length ? Buffer.from(buf.subarray(start)) : undefined;
+    buf = Buffer.alloc(0);
+  }
+  if (rest && rest.length > 0) yield rest;
+}
+
+/** Largest number of commands sent ahead of the replies printed. */
+const WINDOW = 4096;
+
+/**
+ * Commands piped on stdin (no command in argv, stdin not a terminal). Output is what redis-cli's
+ * line-by-line loop prints, but commands are pipelined: each is sent as soon as it is read and
+ * replies are printed in order as they arrive. Anything that changes the connection, streams, or
+ * needs timing (TTY output prints "(N.NNs)") runs alone. Always exits 0, as redis-cli does.
+ */
+export async function runStdin(ctx: ModeContext, input: Readable, hooks: { onSet?: (args: Buffer[]) => void; onConnect?: (host: string, port: number) => Promise<void> } = {}): Promise<number> {
+  // In TTY format redis-cli prints the elapsed time of slow commands: keep commands sequential then.
+  const pipeline = ctx.format.mode !== 'tty' && !ctx.cluster;
+  const queue: Array<Promise<void>> = [];
+  let failedEpoch = -1;
+  let tail: Promise<void> = Promise.resolve();
+  const settle = async () => {
+    await tail;
+    queue.length = 0;
+  };
+  for await (const line of readLines(input)) {
+    const action = classifyLine(line);
+    switch (action.kind) {
+      case 'skip':
+        continue;
+      case 'print':
+        tail = tail.then(() => ctx.out.write(action.text));
+        continue;
+      case 'quit':
+        await settle();
+        return 0;
+      case 'set':
+        await settle();
+        hooks.onSet?.(action.args);
+        continue;
+      case 'clear':
+        continue; // no screen to clear without a terminal
+      case 'connect':
+        await settle();
+        if (hooks.onConnect) await hooks.onConnect(action.host, action.port);
+        continue;
+      case 'command':
+        break;
+    }
+    const { args, repeat } = action;
+    const name = args[0]!.toString('latin1').toLowerCase();
+    if (!pipeline || BARRIER.has(name) || !ctx.session.isConnected || repeat !== 1) {
+      await settle();
+      const t0 = Date.now();
+      await runCommand(ctx, args, repeat);
+      const elapsed = Date.now() - t0;
+      if (elapsed >= 500 && ctx.format.mode === 'tty') ctx.out.write(`(${(elapsed / 1000).toFixed(2)}s)\n`);
+      continue;
+    }
+    const epoch = ctx.session.connects;
+    const reply = ctx.session.send(args);
+    reply.catch(() => undefined);
+    const printed = tail.then(() => reply).then(
+      (v: RespValue) => {
+        ctx.out.write(formatReply(v, ctx.format, isForcedRawCommand(args)));
+        trackState(ctx, args, v);
+      },
+      // The connection failed under pipelined commands: the first prints the error as redis-cli
+      // does; those sent after it go again the sequential way (reconnecting, as redis-cli would).
+      async (err: unknown) => {
+        if (failedEpoch !== epoch) {
+          failedEpoch = epoch;
+          printConnectionError(ctx, err);
+          ctx.session.close();
+        } else {
+          await runCommand(ctx, args, 1);
+        }
+      },
+    );
+    tail = printed;
+    queue.push(printed);
+    if (queue.length >= WINDOW) {
+      await queue[queue.length - WINDOW / 2];
+      queue.splice(0, queue.length - WINDOW / 2);
+      await ctx.out.flush();
+    }
+  }
+  await settle();
+  return 0;
+}
