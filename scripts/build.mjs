@@ -7,7 +7,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, formatMessages } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const entry = path.join(root, 'src', 'cli', 'main.ts');
@@ -24,11 +23,17 @@ const BANNER = [
   'const require = __tredisCreateRequire(import.meta.url);',
 ].join('\n');
 
-/** @param {import('esbuild').Message[]} messages @param {'error' | 'warning'} kind */
-async function report(messages, kind) {
-  if (messages.length === 0) return;
-  const lines = await formatMessages(messages, { kind, color: false });
-  process.stderr.write(lines.join(''));
+/** esbuild is a devDependency: `npm install -g .` without a prior `npm install` has none. */
+async function loadEsbuild() {
+  try {
+    return await import('esbuild');
+  } catch (err) {
+    process.stderr.write(
+      `build: cannot load esbuild (${err instanceof Error ? err.message.split('\n')[0] : String(err)})\n` +
+        'build: run `npm install` in the repository first (it installs esbuild and builds)\n',
+    );
+    return undefined;
+  }
 }
 
 async function main() {
@@ -36,6 +41,15 @@ async function main() {
     process.stderr.write(`build: entry point ${path.relative(root, entry)} does not exist; nothing to bundle\n`);
     return 1;
   }
+  const esbuild = await loadEsbuild();
+  if (esbuild === undefined) return 1;
+  const { build, formatMessages } = esbuild;
+  /** @param {import('esbuild').Message[]} messages @param {'error' | 'warning'} kind */
+  const report = async (messages, kind) => {
+    if (messages.length === 0) return;
+    const lines = await formatMessages(messages, { kind, color: false });
+    process.stderr.write(lines.join(''));
+  };
   try {
     const result = await build({
       entryPoints: [entry],

@@ -715,16 +715,38 @@ async function main() {
     }
     if (problems.length > 0) throw new Error(`recording problems:\n${problems.join('\n')}`);
 
+    // Per-byte escape tables: redis-cli's output for `GET byte:xx` (a one-byte string), straight from
+    // the server, in the modes that quote strings.
+    const byteTables = { tty: [], csv: [], json: [], quotedJson: [] };
+    const byteModes = [
+      ['tty', [], { FAKETTY: '1' }],
+      ['csv', ['--csv'], {}],
+      ['json', ['--json', '-2'], {}],
+      ['quotedJson', ['--quoted-json', '-2'], {}],
+    ];
+    for (let b = 0; b < 256; b++) {
+      for (const [table, flags, env] of byteModes) {
+        const r = await run(REDIS_CLI, ['-h', '127.0.0.1', '-p', String(server.port), ...flags, 'GET', byteKey(b)], {
+          ...cliEnv,
+          ...env,
+        });
+        if (r.code !== 0 || r.stderr.length > 0) throw new Error(`GET ${byteKey(b)} failed: ${r.stderr}`);
+        byteTables[table].push(r.stdout.toString('base64'));
+      }
+    }
+
     const doc = {
       description:
         'Golden rows for src/format, recorded by scripts/record-golden.mjs from redis-cli 7.0.15. ' +
         'resp: the reply bytes (base64) redis-cli was given; expected: its stdout (base64). ' +
         'source "server": resp captured from redis-server 7.0.15 (volatile ids/ports normalised); ' +
         '"synthetic": hand-made bytes. showPushes: whether redis-cli printed out-of-band pushes ' +
-        '(frames before the last). skipped: modes where redis-cli 7.0.15 fails.',
+        '(frames before the last). skipped: modes where redis-cli 7.0.15 fails. byteTables: ' +
+        'redis-cli stdout (base64) for GET of each one-byte string 0x00..0xff, per mode.',
       redisCli: version,
       rows,
       skipped,
+      byteTables,
     };
     await mkdir(path.dirname(outFile), { recursive: true });
     await writeFile(outFile, JSON.stringify(doc, null, 1) + '\n');

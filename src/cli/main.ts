@@ -12,6 +12,7 @@ import { buildConfig, type RunConfig } from './config.js';
 import { StreamSink } from './output.js';
 import { usageText, versionLine } from './usage.js';
 import { askSecret, readAllStdin } from './prompt.js';
+import { createHandshakeReporter } from './show-handshake.js';
 
 const nodeFs: FileReader = {
   readFile: (p) => readFileSync(p),
@@ -39,13 +40,11 @@ async function makeTlsPlan(cfg: RunConfig, f: Flags): Promise<TlsPlan | undefine
   }
   const plan = () => planTls(cfg.connection.host, cfg.connection.socketPath !== undefined, tls, process.env, nodeFs);
   try {
-    if (tls.p12 !== undefined && tls.keyPassphrase === undefined && process.stdin.isTTY) {
-      tls.keyPassphrase = await askSecret(`Enter passphrase for ${tls.p12}: `);
-    }
     return plan();
   } catch (err) {
+    // Asked once, masked, on a terminal only; a wrong answer fails at connect (BAD_PASSPHRASE), never re-asks.
     if (err instanceof TredisError && err.code === 'TLS_KEY_ENCRYPTED' && process.stdin.isTTY) {
-      tls.keyPassphrase = await askSecret(`Enter PEM pass phrase for ${tls.key}: `);
+      tls.keyPassphrase = await askSecret(tls.p12 !== undefined ? `Enter password for ${tls.p12}: ` : `Enter PEM pass phrase for ${tls.key}: `);
       return plan();
     }
     throw err;
@@ -85,6 +84,7 @@ async function run(argv: string[]): Promise<number> {
     cfg.setup.password = await askSecret('Please input password: ');
   }
   const tlsPlan = await makeTlsPlan(cfg, flags);
+  const handshake = await createHandshakeReporter({ mode: flags.showHandshake, stderr: process.stderr, preloadTable: command.length === 0 && process.stdin.isTTY === true });
   const out = new StreamSink(process.stdout);
   const err = (line: string) => process.stderr.write(`${line}\n`);
   const keylog = cfg.connection.tls?.keylogFile;
@@ -116,10 +116,15 @@ async function run(argv: string[]): Promise<number> {
       }
     },
   };
+  const handshakeHooks = handshake.hooks(() => ctx.session);
   ctx.session = new Session(cfg.connection, cfg.setup, {
     onPush: (v) => ctx.onPush(v),
     onNotice: err,
-    onTlsSettled: (s) => settledLog.push(s),
+    ...handshakeHooks,
+    onTlsSettled: (s) => {
+      settledLog.push(s);
+      handshakeHooks.onTlsSettled?.(s);
+    },
     onKeylog: keylog ? (line) => appendFileSync(keylog, line, { mode: 0o600 }) : undefined,
   }, tlsPlan);
 

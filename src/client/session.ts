@@ -5,6 +5,7 @@ import type { ConnectionConfig } from '../connection/config.js';
 import type { TlsPlan } from '../connection/options.js';
 import { openTransport, probeTls, describeEndpoint, type TlsSettled, type TransportTimings } from '../connection/transport.js';
 import { explainHandshakeError } from '../connection/tls-errors.js';
+import { buildHandshakeReport, captureTlsFacts, refreshTlsFacts, type HandshakeReport, type TlsFacts } from '../connection/handshake.js';
 import { RespDecoder } from '../resp/decoder.js';
 import { encodeCommand } from '../resp/encoder.js';
 import type { RespValue } from '../resp/value.js';
@@ -25,6 +26,8 @@ export interface SessionTimings extends TransportTimings {
   authMs?: number;
   selectMs?: number;
   helloMs?: number;
+  /** From writing the first command after AUTH/SELECT/HELLO to its reply. */
+  firstReplyMs?: number;
 }
 
 export interface SessionHooks {
@@ -34,6 +37,12 @@ export interface SessionHooks {
   onNotice?: ((line: string) => void) | undefined;
   onTlsSettled?: ((s: TlsSettled) => void) | undefined;
   onKeylog?: ((line: Buffer) => void) | undefined;
+  /** A connect attempt starts (for --show-handshake: one report per attempt). */
+  onConnectStart?: (() => void) | undefined;
+  /** The first reply after AUTH/SELECT/HELLO arrived; called before it is handed to anyone. */
+  onFirstReply?: (() => void) | undefined;
+  /** A connect attempt failed, or the connection failed; may be called twice for one error. */
+  onConnectionFailed?: ((err: unknown) => void) | undefined;
 }
 
 interface Pending {
@@ -48,7 +57,7 @@ interface Pending {
 export class Session {
   readonly config: ConnectionConfig;
   readonly setup: SessionSetup;
-  private readonly tlsPlan: TlsPlan | undefined;
+  readonly tlsPlan: TlsPlan | undefined;
   private readonly hooks: SessionHooks;
   private socket: Socket | undefined;
   private tlsSocket: TLSSocket | undefined;
@@ -60,6 +69,9 @@ export class Session {
   private repliesSeen = 0;
   private tlsSession: Buffer | undefined;
   private closeWaiters: Array<() => void> = [];
+  /** AUTH/SELECT/HELLO are done: the next write is the first command of the user. */
+  private introduced = false;
+  private firstWriteAt: bigint | undefined;
   timings: SessionTimings = {};
   /** The protocol actually in use after connect. */
   protocol: 2 | 3 = 2;
@@ -72,6 +84,10 @@ export class Session {
    * certificate in Node, so reports of resumed sessions show this one.
    */
   firstPeerCertificate: import('node:tls').DetailedPeerCertificate | undefined;
+  /** What the TLS socket of the latest connect reported, kept after the socket is gone. */
+  tlsFacts: TlsFacts | undefined;
+  /** The address of the latest successful connect. */
+  remote: { address: string; family: number } | undefined;
 
   constructor(config: ConnectionConfig, setup: SessionSetup, hooks: SessionHooks = {}, tlsPlan?: TlsPlan) {
     this.config = config;
@@ -101,29 +117,62 @@ export class Session {
     this.pending = [];
     this.head = 0;
     this.repliesSeen = 0;
-    const t = await openTransport(this.config, {
+    this.introduced = false;
+    this.firstWriteAt = undefined;
+    this.lastTls = undefined;
+    this.tlsFacts = undefined;
+    this.remote = undefined;
+    this.timings = {};
+    this.hooks.onConnectStart?.();
+    try {
+      const t = await openTransport(this.config, {
+        tlsPlan: this.tlsPlan,
+        timings: this.timings,
+        onTlsSettled: (st) => {
+          this.lastTls = st;
+          // Read now: on a verification failure the socket is destroyed right after this call.
+          this.tlsFacts = st.socket ? captureTlsFacts(st.socket) : undefined;
+          // The chain of the latest full handshake: a resumed session (no peer certificate) shows it.
+          if (this.tlsFacts?.peer) this.firstPeerCertificate = this.tlsFacts.peer;
+          this.hooks.onTlsSettled?.(st);
+        },
+        onKeylog: this.hooks.onKeylog,
+        session: this.tlsSession,
+        onSession: (s) => {
+          this.tlsSession = s;
+        },
+      });
+      this.socket = t.socket;
+      this.tlsSocket = t.tls;
+      this.remote = { address: t.address, family: t.family };
+      const sock = t.socket;
+      sock.on('data', (chunk: Buffer) => this.onData(chunk));
+      sock.on('error', (err) => this.onSocketEnd(err));
+      sock.on('close', () => this.onSocketEnd(undefined));
+      this.connects++;
+      await this.introduce();
+      this.introduced = true;
+    } catch (err) {
+      this.hooks.onConnectionFailed?.(err);
+      throw err;
+    }
+  }
+
+  /**
+   * The latest connect as plain data: timings, TLS facts, chain, verdict (--show-handshake, `:tls`).
+   * `error` is the error that ended the attempt, when the session does not hold it.
+   */
+  handshakeReport(error?: unknown): HandshakeReport {
+    return buildHandshakeReport({
+      config: this.config,
       tlsPlan: this.tlsPlan,
-      onTlsSettled: (st) => {
-        this.lastTls = st;
-        const cert = st.socket?.getPeerCertificate(true);
-        if (cert && Object.keys(cert).length > 0 && this.firstPeerCertificate === undefined) this.firstPeerCertificate = cert;
-        this.hooks.onTlsSettled?.(st);
-      },
-      onKeylog: this.hooks.onKeylog,
-      session: this.tlsSession,
-      onSession: (s) => {
-        this.tlsSession = s;
-      },
+      settled: this.lastTls,
+      facts: this.tlsFacts ? refreshTlsFacts(this.tlsFacts, this.tlsSocket) : undefined,
+      firstPeerCertificate: this.firstPeerCertificate,
+      timings: this.timings,
+      remote: this.remote,
+      error: error ?? this.failure,
     });
-    this.socket = t.socket;
-    this.tlsSocket = t.tls;
-    this.timings = { ...t.timings };
-    const sock = t.socket;
-    sock.on('data', (chunk: Buffer) => this.onData(chunk));
-    sock.on('error', (err) => this.onSocketEnd(err));
-    sock.on('close', () => this.onSocketEnd(undefined));
-    this.connects++;
-    await this.introduce();
   }
 
   /** AUTH → SELECT → HELLO 3, each failure reported as redis-cli 7.0.15 does (a notice, then go on). */
@@ -175,11 +224,13 @@ export class Session {
 
   /** Writes pre-encoded protocol bytes (--pipe). */
   writeRaw(chunk: Buffer): boolean {
+    if (this.introduced && this.firstWriteAt === undefined) this.firstWriteAt = process.hrtime.bigint();
     return this.socket?.write(chunk) ?? false;
   }
 
   private write(args: CommandArgs): void {
     const sock = this.socket!;
+    if (this.introduced && this.firstWriteAt === undefined) this.firstWriteAt = process.hrtime.bigint();
     // Coalesce the commands of one tick into few syscalls.
     if (!this.corked) {
       this.corked = true;
@@ -217,6 +268,10 @@ export class Session {
 
   private dispatch(v: RespValue): void {
     this.repliesSeen++;
+    if (this.firstWriteAt !== undefined && this.timings.firstReplyMs === undefined) {
+      this.timings.firstReplyMs = Number(process.hrtime.bigint() - this.firstWriteAt) / 1e6;
+      this.hooks.onFirstReply?.();
+    }
     if (v.kind === 'push' || this.head === this.pending.length) {
       this.hooks.onPush?.(v);
       return;
@@ -274,6 +329,7 @@ export class Session {
 
   private fail(err: TredisError): void {
     this.failure = err;
+    this.hooks.onConnectionFailed?.(err);
     this.notifyClosed();
     const pend = this.pending.slice(this.head);
     this.pending = [];

@@ -1,6 +1,6 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
-import { DEFAULT_CIPHERS, type ConnectionOptions } from 'node:tls';
+import { createSecureContext, DEFAULT_CIPHERS, type ConnectionOptions } from 'node:tls';
 import { TlsError } from '../errors.js';
 import type { TlsConfig, TrustSource } from './config.js';
 
@@ -36,6 +36,16 @@ export function countPemCertificates(pem: string): number {
 /** True for an encrypted PEM private key (PKCS#8 `ENCRYPTED PRIVATE KEY` or legacy `Proc-Type: 4,ENCRYPTED`). */
 export function isEncryptedPem(pem: string): boolean {
   return pem.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----') || /Proc-Type:\s*4,ENCRYPTED/.test(pem);
+}
+
+/** True when a PKCS#12 bundle does not open without a password (OpenSSL: "mac verify failure"). */
+function p12NeedsPassword(pfx: Buffer): boolean {
+  try {
+    createSecureContext({ pfx });
+    return false;
+  } catch (err) {
+    return /mac verify failure|BAD_DECRYPT/i.test(`${(err as NodeJS.ErrnoException).code ?? ''} ${(err as Error).message}`);
+  }
 }
 
 /** The SNI to send: --sni, else the host when it is a name (RFC 6066 forbids IP literals). */
@@ -164,6 +174,13 @@ export function planTls(host: string, isUnixSocket: boolean, tls: TlsConfig, env
   if (tls.p12 !== undefined) {
     options.pfx = readOrThrow(fs, tls.p12, 'PKCS#12 file', '--p12');
     if (tls.keyPassphrase !== undefined) options.passphrase = tls.keyPassphrase;
+    else if (p12NeedsPassword(options.pfx)) {
+      // Asked for here (not at handshake time) so that the caller can prompt once, or say which flag to use.
+      throw new TlsError(`The PKCS#12 bundle ${tls.p12} is protected by a password and none was given`, {
+        code: 'TLS_KEY_ENCRYPTED',
+        hint: 'set --key-pass-env VAR to the name of a variable holding the password, or run on a terminal to be asked',
+      });
+    }
   }
   if (tls.cert !== undefined || tls.key !== undefined) {
     if (tls.cert === undefined || tls.key === undefined) {

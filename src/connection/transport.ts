@@ -47,6 +47,8 @@ export interface OpenOptions {
   session?: Buffer | undefined;
   onKeylog?: ((line: Buffer) => void) | undefined;
   onSession?: ((session: Buffer) => void) | undefined;
+  /** Filled in step by step, so that the caller still has the timings when opening fails. */
+  timings?: TransportTimings | undefined;
 }
 
 /** `host:port`, or the socket path, as redis-cli prints it in connect errors. */
@@ -147,7 +149,7 @@ export function spkiSha256(cert: PeerCertificate): string {
  * wording first and a hint.
  */
 export async function openTransport(cfg: ConnectionConfig, opts: OpenOptions = {}): Promise<Transport> {
-  const timings: TransportTimings = {};
+  const timings: TransportTimings = opts.timings ?? {};
   let raw: Socket;
   let address = cfg.socketPath ?? cfg.host;
   let family = 0;

@@ -7,7 +7,7 @@
  * `tty.ts`, `raw.ts`, `csv.ts` and `json.ts`: big numbers everywhere, attributes in TTY (omitted in the
  * other modes). Blob errors print like errors.
  */
-import type { Buffer } from 'node:buffer';
+import { Buffer } from 'node:buffer';
 import type { RespValue } from '../resp/value.js';
 import { writeCsv } from './csv.js';
 import { jsonQuoter, writeJson } from './json.js';
@@ -32,6 +32,10 @@ export function formatReply(value: RespValue, opts: FormatOptions, verbatim = fa
       writeTty(out, value, '');
       break;
     case 'raw':
+      // the common case of `--raw` / piped output (GET, and each line of a pipe): one copy, no sink
+      if (value.kind === 'bulk' || value.kind === 'simple' || value.kind === 'verbatim') {
+        return Buffer.concat([value.value, delimiterBytes(opts.cmdDelim)]);
+      }
       writeRaw(out, value, delimiterBytes(opts.mbDelim));
       out.bytes(delimiterBytes(opts.cmdDelim));
       break;

@@ -1,23 +1,31 @@
 /**
- * Output accumulator shared by the formatters: ASCII text is gathered in a string, byte payloads are
- * kept as the caller's Buffers (never copied), and everything is joined once by `toBuffer()`. This keeps
- * formatting linear in the output size (no per-byte string building, no repeated Buffer.concat).
+ * Output accumulator shared by the formatters. Text and small byte strings are gathered in one latin1
+ * string (latin1 maps bytes 0-255 to code units 0-255 and back, so this is byte-exact); larger byte
+ * payloads are kept as the caller's Buffers, never copied; everything is joined once by `toBuffer()`.
+ * This keeps formatting linear in the output size, with few allocations for replies made of many small
+ * items (no per-byte string building, no Buffer per item, no repeated Buffer.concat).
  */
 import { Buffer } from 'node:buffer';
+
+/** Byte strings up to this size are copied into the pending text rather than kept as parts. */
+const SMALL_BYTES = 256;
 
 export class ByteSink {
   private readonly parts: Buffer[] = [];
   /** ASCII text written since the last Buffer part. */
   private pending = '';
 
-  /** Append ASCII text (redis-cli's own words, numbers, prefixes). */
+  /** Append text whose characters are all below U+0100, one byte each (redis-cli's words, numbers). */
   text(s: string): void {
     this.pending += s;
   }
 
-  /** Append bytes as they are. The Buffer is referenced, not copied. */
+  /** Append bytes as they are. Large Buffers are referenced, not copied. */
   bytes(b: Buffer): void {
-    if (b.length === 0) return;
+    if (b.length <= SMALL_BYTES) {
+      if (b.length > 0) this.pending += b.toString('latin1');
+      return;
+    }
     this.flush();
     this.parts.push(b);
   }
@@ -30,11 +38,6 @@ export class ByteSink {
     }
     const last = this.parts.pop();
     if (last !== undefined && last.length > 1) this.parts.push(last.subarray(0, -1));
-  }
-
-  /** Whether nothing has been written. */
-  isEmpty(): boolean {
-    return this.pending.length === 0 && this.parts.length === 0;
   }
 
   /** The first byte written, or -1 when empty. */

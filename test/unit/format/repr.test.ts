@@ -1,50 +1,42 @@
-// Per-byte escape tables. The expectations are cut out of the golden rows for
-// `MGET byte:00 … byte:ff` (one key per byte value), i.e. they come from redis-cli 7.0.15 itself.
+// Per-byte escape tables. The expectations are the `byteTables` of the golden file: redis-cli 7.0.15's
+// own output for GET of each one-byte string (scripts/record-golden.mjs).
 import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { escapeJsonString, quotedJsonString, sdscatrepr } from '../../../src/format/repr.js';
 
-interface Row {
-  name: string;
-  expected: string;
+interface GoldenDoc {
+  rows: Array<{ name: string; expected: string }>;
+  /** redis-cli's stdout (base64) for `GET` of each one-byte string 0x00..0xff, per mode. */
+  byteTables: { tty: string[]; csv: string[]; json: string[]; quotedJson: string[] };
 }
 
-const rows = (
-  JSON.parse(readFileSync(new URL('../../fixtures/format-golden.json', import.meta.url), 'utf8')) as { rows: Row[] }
-).rows;
+const doc = JSON.parse(
+  readFileSync(new URL('../../fixtures/format-golden.json', import.meta.url), 'utf8'),
+) as GoldenDoc;
 
 function golden(name: string): string {
-  const row = rows.find((r) => r.name === name);
+  const row = doc.rows.find((r) => r.name === name);
   if (row === undefined) throw new Error(`no golden row ${name}`);
   return Buffer.from(row.expected, 'base64').toString('latin1');
 }
 
-/** `"…"` items of a JSON-ish array line: a quote opens, a backslash escapes the next character. */
-function splitQuotedItems(line: string): string[] {
-  const items: string[] = [];
-  let i = line.indexOf('"');
-  while (i !== -1 && i < line.length) {
-    let j = i + 1;
-    while (line[j] !== '"') j += line[j] === '\\' ? 2 : 1;
-    items.push(line.slice(i, j + 1));
-    i = line.indexOf('"', j + 1);
-  }
-  return items;
+const hex = (b: number): string => `0x${b.toString(16).padStart(2, '0')}`;
+
+/** One case per byte value; `expected` is redis-cli's line without its trailing newline. */
+function byteCases(table: string[]): Array<{ byte: string; b: number; expected: string }> {
+  if (table.length !== 256) throw new Error(`byte table has ${table.length} entries`);
+  return table.map((out, b) => ({ byte: hex(b), b, expected: Buffer.from(out, 'base64').toString('latin1').slice(0, -1) }));
 }
 
 const BYTES = Array.from({ length: 256 }, (_, b) => b);
-const hex = (b: number): string => `0x${b.toString(16).padStart(2, '0')}`;
-
-const ttyLines = golden('MGET every single byte | RESP2 | tty').split('\n').slice(0, 256);
-const reprCases = BYTES.map((b) => ({ byte: hex(b), b, expected: ttyLines[b]!.replace(/^ *\d+\) /, '') }));
-const jsonItems = splitQuotedItems(golden('MGET every single byte | RESP2 | json'));
-const jsonCases = BYTES.map((b) => ({ byte: hex(b), b, expected: jsonItems[b]! }));
-const quotedItems = splitQuotedItems(golden('MGET every single byte | RESP2 | quoted-json'));
-const quotedCases = BYTES.map((b) => ({ byte: hex(b), b, expected: quotedItems[b]! }));
 
 describe('sdscatrepr (hiredis sds.c)', () => {
-  it.each(reprCases)('byte $byte → $expected', ({ b, expected }) => {
+  it.each(byteCases(doc.byteTables.tty))('byte $byte → $expected', ({ b, expected }) => {
+    expect(sdscatrepr(Buffer.from([b])).toString('latin1')).toBe(expected);
+  });
+
+  it.each(byteCases(doc.byteTables.csv))('byte $byte in CSV → $expected', ({ b, expected }) => {
     expect(sdscatrepr(Buffer.from([b])).toString('latin1')).toBe(expected);
   });
 
@@ -62,13 +54,13 @@ describe('sdscatrepr (hiredis sds.c)', () => {
 });
 
 describe('escapeJsonString (cli_common.c)', () => {
-  it.each(jsonCases)('byte $byte → $expected', ({ b, expected }) => {
+  it.each(byteCases(doc.byteTables.json))('byte $byte → $expected', ({ b, expected }) => {
     expect(escapeJsonString(Buffer.from([b])).toString('latin1')).toBe(expected);
   });
 });
 
 describe('--quoted-json strings', () => {
-  it.each(quotedCases)('byte $byte → $expected', ({ b, expected }) => {
+  it.each(byteCases(doc.byteTables.quotedJson))('byte $byte → $expected', ({ b, expected }) => {
     expect(quotedJsonString(Buffer.from([b])).toString('latin1')).toBe(expected);
   });
 });
