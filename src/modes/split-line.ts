@@ -9,6 +9,7 @@ export function splitArgs(line: Buffer): Buffer[] | null {
   // A C string ends at its first NUL byte.
   const nul = line.indexOf(0);
   const end = nul === -1 ? n : nul;
+  if (line.indexOf(0x22) === -1 && line.indexOf(0x27) === -1) return splitPlain(line, end);
   const out: Buffer[] = [];
   let p = 0;
   const at = (i: number): number => (i < end ? line[i]! : 0);
@@ -76,6 +77,26 @@ export function splitArgs(line: Buffer): Buffer[] | null {
       if (p < end) p++;
     }
     out.push(Buffer.from(cur));
+  }
+}
+
+/**
+ * The common case, a line without quotes: tokens are views of the line. Same rules as the full
+ * splitter: blanks skipped with isspace, a token ends at space, \n, \r, \t (\v and \f stay inside).
+ */
+function splitPlain(line: Buffer, end: number): Buffer[] {
+  const out: Buffer[] = [];
+  let p = 0;
+  while (true) {
+    while (p < end && isCSpace(line[p]!)) p++;
+    if (p >= end) return out;
+    const start = p;
+    while (p < end) {
+      const c = line[p]!;
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) break;
+      p++;
+    }
+    out.push(line.subarray(start, p));
   }
 }
 
