@@ -267,8 +267,10 @@ function percentDecode(s: string): string {
   const src = Buffer.from(s, 'utf8');
   for (let i = 0; i < src.length; i++) {
     if (src[i] === 0x25) {
-      if (src.length - i < 3) throw new UsageError('Incomplete URI encoding');
-      const hex = String.fromCharCode(src[i + 1]!, src[i + 2]!);
+      // cli_common.c checks `end - curr < 2` only, so `%4` at the end reads the byte after the
+      // field (the ':' or '@' that ends it): "Illegal character", not "Incomplete".
+      if (src.length - i < 2) throw new UsageError('Incomplete URI encoding');
+      const hex = String.fromCharCode(src[i + 1]!, src[i + 2] ?? 0x40);
       if (!/^[0-9a-fA-F]{2}$/.test(hex)) throw new UsageError('Illegal character in URI encoding');
       bytes.push(Number.parseInt(hex, 16));
       i += 2;

@@ -7,6 +7,9 @@ import type { ModeContext } from '../modes/context.js';
 import { runOneShot } from '../modes/oneshot.js';
 import { runStdin } from '../modes/stdin.js';
 import { formatPush } from '../format/reply.js';
+import { formatHelp } from '../format/help.js';
+import { buildTable, type CommandTable } from '../repl/command-docs.js';
+import { bundledDocs } from '../repl/command-table.js';
 import { parseArgs, type Flags } from './args.js';
 import { buildConfig, type RunConfig } from './config.js';
 import { StreamSink } from './output.js';
@@ -49,6 +52,18 @@ async function makeTlsPlan(cfg: RunConfig, f: Flags): Promise<TlsPlan | undefine
     }
     throw err;
   }
+}
+
+/**
+ * `help …` typed as a one-shot command or piped on stdin: redis-cli 7.0.15 prints it from its
+ * compiled-in table there too (the bundled 7.0.15 docs here), with its version in the generic help.
+ */
+function bundledHelp(out: StreamSink): (args: Buffer[]) => void {
+  let table: CommandTable | undefined;
+  return (args) => {
+    table ??= buildTable(bundledDocs(), 'bundled');
+    out.write(formatHelp(args.map((a) => a.toString()), table, '7.0.15'));
+  };
 }
 
 /** The program: parse, connect, run the chosen mode, set the exit code. Only place that reads process.* */
@@ -129,7 +144,10 @@ async function run(argv: string[]): Promise<number> {
   }, tlsPlan);
 
   if (command.length > 0) {
-    if (!(await ctx.connect())) return 1;
+    // `help …` needs no server: redis-cli 7.0.15 prints it without connecting.
+    const isHelp = /^(help|\?)$/i.test(command[0]!);
+    if (!isHelp && !(await ctx.connect())) return 1;
+    ctx.help = bundledHelp(out);
     const code = await runOneShot(ctx, {
       words: command,
       quotedInput: flags.quotedInput,
@@ -144,9 +162,27 @@ async function run(argv: string[]): Promise<number> {
   }
   if (process.stdin.isTTY) {
     const { runRepl } = await import('../repl/repl.js').catch(() => ({ runRepl: undefined }));
-    if (runRepl) return await runRepl(ctx, { flags, config: cfg });
+    if (runRepl) {
+      return await runRepl(ctx, {
+        flags,
+        config: cfg,
+        // `connect HOST PORT [OPTIONS]`: the words read as options after the original ones, so TLS
+        // settings carry over; a unix socket is left unless -s is given again.
+        planConnect: async (words) => {
+          const p = parseArgs([...argv, ...words]);
+          if (p.command.length > 0) throw new UsageError(`connect: unexpected argument '${p.command[0]}'`);
+          const c = buildConfig(p.flags, process.env, process.stdout.isTTY === true);
+          if (!words.includes('-s')) c.connection.socketPath = undefined;
+          const was = cfg.connection.tls;
+          const now = c.connection.tls;
+          if (now && was && now.key === was.key && now.p12 === was.p12) now.keyPassphrase ??= was.keyPassphrase;
+          return { connection: c.connection, tlsPlan: await makeTlsPlan(c, p.flags) };
+        },
+      });
+    }
   }
   // Piped commands: redis-cli tries to connect once up front, reports, and goes on regardless.
+  ctx.help = bundledHelp(out);
   await ctx.connect();
   const code = await runStdin(ctx, process.stdin, {
     onConnect: async (host, port) => {

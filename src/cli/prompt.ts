@@ -7,19 +7,45 @@ export async function readAllStdin(input: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Reads one line from a non-terminal stdin (what linenoise does for --askpass when piped). */
-async function readLine(input: Readable): Promise<string> {
+/**
+ * Reads one line from a non-terminal stdin (what linenoise does for --askpass when piped) and leaves
+ * the rest unread for the piped commands that follow. Uses read() rather than an async iterator:
+ * leaving a `for await` early destroys the stream.
+ */
+function readLine(input: Readable): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const c of input as AsyncIterable<Buffer>) {
-    const nl = c.indexOf(0x0a);
-    if (nl !== -1) {
-      chunks.push(c.subarray(0, nl));
-      input.unshift(c.subarray(nl + 1));
-      break;
-    }
-    chunks.push(c);
-  }
-  return Buffer.concat(chunks).toString('utf8').replace(/\r$/, '');
+  return new Promise((resolve, reject) => {
+    const finish = (rest?: Buffer) => {
+      cleanup();
+      if (rest && rest.length > 0) input.unshift(rest);
+      resolve(Buffer.concat(chunks).toString('utf8').replace(/\r$/, ''));
+    };
+    const onReadable = () => {
+      let c: Buffer | null;
+      while ((c = input.read() as Buffer | null) !== null) {
+        const nl = c.indexOf(0x0a);
+        if (nl !== -1) {
+          chunks.push(c.subarray(0, nl));
+          finish(c.subarray(nl + 1));
+          return;
+        }
+        chunks.push(c);
+      }
+    };
+    const onEnd = () => finish();
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    const cleanup = () => {
+      input.off('readable', onReadable);
+      input.off('end', onEnd);
+      input.off('error', onError);
+    };
+    input.on('readable', onReadable);
+    input.on('end', onEnd);
+    input.on('error', onError);
+  });
 }
 
 /**

@@ -68,6 +68,8 @@ export class Session {
   private failure: TredisError | undefined;
   private repliesSeen = 0;
   private tlsSession: Buffer | undefined;
+  /** The endpoint `tlsSession` belongs to: a session is offered only to the server that issued it. */
+  private tlsSessionKey = '';
   private closeWaiters: Array<() => void> = [];
   /** AUTH/SELECT/HELLO are done: the next write is the first command of the user. */
   private introduced = false;
@@ -94,6 +96,14 @@ export class Session {
     this.setup = setup;
     this.hooks = hooks;
     this.tlsPlan = tlsPlan;
+  }
+
+  /**
+   * A session to another endpoint that introduces itself the same way (same setup object: AUTH,
+   * db, protocol) and reports to the same hooks: the REPL's `connect HOST PORT [options]`.
+   */
+  derive(config: ConnectionConfig, tlsPlan?: TlsPlan): Session {
+    return new Session(config, this.setup, this.hooks, tlsPlan);
   }
 
   get isConnected(): boolean {
@@ -137,9 +147,11 @@ export class Session {
           this.hooks.onTlsSettled?.(st);
         },
         onKeylog: this.hooks.onKeylog,
-        session: this.tlsSession,
+        session: this.tlsSessionKey === this.endpointKey() ? this.tlsSession : undefined,
+        resumedPeerCertificate: this.firstPeerCertificate,
         onSession: (s) => {
           this.tlsSession = s;
+          this.tlsSessionKey = this.endpointKey();
         },
       });
       this.socket = t.socket;
@@ -156,6 +168,10 @@ export class Session {
       this.hooks.onConnectionFailed?.(err);
       throw err;
     }
+  }
+
+  private endpointKey(): string {
+    return `${this.config.socketPath ?? `${this.config.host}:${this.config.port}`}|${this.config.tls?.sni ?? ''}`;
   }
 
   /**
@@ -175,23 +191,32 @@ export class Session {
     });
   }
 
-  /** AUTH → SELECT → HELLO 3, each failure reported as redis-cli 7.0.15 does (a notice, then go on). */
+  /**
+   * AUTH → SELECT → HELLO 3 as redis-cli 7.0.15's cliConnect: a failure prints a notice and skips the
+   * later steps (cliConnect returns early), but the connection is kept and commands still run.
+   */
   private async introduce(): Promise<void> {
     const { user, password, db, protocol } = this.setup;
     const notice = (l: string) => this.hooks.onNotice?.(l);
+    this.protocol = 2;
     if (password !== undefined) {
       const t0 = process.hrtime.bigint();
       const r = await this.send(user !== undefined ? ['AUTH', user, password] : ['AUTH', password]);
       this.timings.authMs = Number(process.hrtime.bigint() - t0) / 1e6;
-      if (r.kind === 'error') notice(`AUTH failed: ${r.value.toString('latin1')}`);
+      if (r.kind === 'error') {
+        notice(`AUTH failed: ${r.value.toString('latin1')}`);
+        return;
+      }
     }
     if (db !== 0) {
       const t0 = process.hrtime.bigint();
       const r = await this.send(['SELECT', String(db)]);
       this.timings.selectMs = Number(process.hrtime.bigint() - t0) / 1e6;
-      if (r.kind === 'error') notice(`SELECT ${db} failed: ${r.value.toString('latin1')}`);
+      if (r.kind === 'error') {
+        notice(`SELECT ${db} failed: ${r.value.toString('latin1')}`);
+        return;
+      }
     }
-    this.protocol = 2;
     if (protocol !== 2) {
       const t0 = process.hrtime.bigint();
       const r = await this.send(['HELLO', '3']);
@@ -258,7 +283,8 @@ export class Session {
       while ((v = this.decoder.next()) !== undefined) this.dispatch(v);
     } catch (err) {
       if (err instanceof ProtocolError) {
-        this.fail(err);
+        // redis-cli prints hiredis' errstr through cliPrintContextError: "Error: Protocol error, ...".
+        this.fail(new ProtocolError(`Error: ${err.message}`));
         this.socket?.destroy();
       } else {
         throw err;

@@ -21,6 +21,7 @@ const STRERROR: Record<string, string> = {
   EAI_AGAIN: 'Temporary failure in name resolution',
   EAI_NODATA: 'No address associated with hostname',
   EAI_FAIL: 'Non-recoverable failure in name resolution',
+  EAI_SERVICE: 'Servname not supported for ai_socktype',
 };
 
 /** The C library's wording for a Node system error, or its message when unknown. */

@@ -106,7 +106,7 @@ export interface TlsReport {
   /** What verification was asked for: `full` (chain + host name), `chain-only` (--no-verify-hostname), `none` (--insecure). */
   verifyMode: 'full' | 'chain-only' | 'none';
   sni: {
-    /** The server name sent in the ClientHello, or null. */
+    /** The server name sent in the ClientHello (or that would have been, when the connection failed before), or null. */
     sent: string | null;
     /** Why none was sent. */
     reason: string | null;
@@ -501,6 +501,15 @@ function trustBlob(plan: TlsPlan | undefined): string {
   return list.map((c) => (typeof c === 'string' ? c : Buffer.from(c as Uint8Array).toString('latin1'))).join('').replace(/\s+/g, '');
 }
 
+/** getEphemeralKeyInfo() as a group name; a TLS 1.3 DH group is one of the named ffdhe groups. */
+function keyExchangeOf(facts: TlsFacts): { group: string; type: string; bits: number } | null {
+  const e = facts.ephemeral;
+  if (!e || !e.type) return null;
+  const bits = e.size ?? 0;
+  const group = e.name ?? (e.type === 'DH' ? (facts.protocol === 'TLSv1.3' ? `ffdhe${bits}` : `DH-${bits}`) : e.type);
+  return { group, type: e.type, bits };
+}
+
 /** Verify codes meaning "the issuer of the top certificate was not found". */
 const MISSING_ISSUER_CODES = ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'];
 
@@ -663,7 +672,7 @@ function buildTls(tlsCfg: TlsConfig, input: HandshakeInput, now: Date): TlsRepor
     ? {
         protocol: facts.protocol!,
         cipher: { standardName: facts.cipher?.standardName ?? '', opensslName: facts.cipher?.name ?? '' },
-        keyExchange: facts.ephemeral && facts.ephemeral.name ? { group: facts.ephemeral.name, type: facts.ephemeral.type ?? '', bits: facts.ephemeral.size ?? 0 } : null,
+        keyExchange: keyExchangeOf(facts),
         signature: facts.resumed
           ? { scheme: null, inferred: false, basis: 'resumed session: the server did not sign this handshake' }
           : inferSignature(leaf, facts.protocol),
@@ -743,7 +752,7 @@ function buildClient(tlsCfg: TlsConfig, plan: TlsPlan | undefined, facts: TlsFac
     basis = requested ? 'the server sent a CertificateRequest (it listed signature algorithms for our certificate)' : 'the server sent no CertificateRequest';
   }
   const sent = requested === null ? null : requested && source !== null;
-  return { requested, basis, source, encryptedKey: plan?.encryptedKey ?? false, sent, certificate, acceptedSigalgs: [...new Set(facts?.sharedSigalgs ?? [])] };
+  return { requested, basis, source, encryptedKey: plan?.encryptedKey ?? false, sent, certificate, acceptedSigalgs: [...new Set((facts?.sharedSigalgs ?? []).map((a) => a.replace(/\+UNDEF$/, '')))] };
 }
 
 function buildVerdict(input: HandshakeInput, tls: TlsReport | null, err: (Error & { code?: string; hint?: string }) | undefined, timings: HandshakeTimings): HandshakeVerdict {

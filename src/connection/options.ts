@@ -142,12 +142,18 @@ export function resolveTrust(tls: TlsConfig, env: Record<string, string | undefi
   const paths: string[] = [];
   const file = env.SSL_CERT_FILE ?? SYSTEM_CA_FILES.find((f) => fs.exists(f));
   if (file !== undefined && fs.exists(file)) {
-    ca.push(fs.readFile(file).toString('latin1'));
-    paths.push(file);
+    try {
+      ca.push(fs.readFile(file).toString('latin1'));
+      paths.push(file);
+    } catch {
+      // an unreadable system bundle: OpenSSL goes on without it too
+    }
   }
   const dir = env.SSL_CERT_DIR ?? (ca.length === 0 ? SYSTEM_CA_DIR : undefined);
-  if (dir !== undefined && fs.exists(dir)) {
+  if (dir !== undefined) {
+    // SSL_CERT_DIR is a colon-separated list, as for OpenSSL: each folder is checked on its own.
     for (const d of dir.split(':')) {
+      if (d === '' || !fs.exists(d)) continue;
       try {
         ca.push(...readCaDir(fs, d, 'SSL_CERT_DIR'));
         paths.push(d);
@@ -168,7 +174,9 @@ export function planTls(host: string, isUnixSocket: boolean, tls: TlsConfig, env
   const { ca, trust } = tls.insecure ? { ca: [] as string[], trust: { kind: 'none', paths: [], caCount: 0 } as TrustSource } : resolveTrust(tls, env, fs);
   const { sni, reason } = chooseSni(host, tls.sni, isUnixSocket);
   // Node's own name check is replaced by ours (transport.ts), which can say which names were found.
-  const options: ConnectionOptions = { rejectUnauthorized: false, checkServerIdentity: () => undefined, ca: ca.length > 0 ? ca : undefined };
+  // An empty `ca` list trusts nothing, as OpenSSL with no CA found; leaving `ca` unset would make Node
+  // trust its bundled roots (and NODE_EXTRA_CA_CERTS) while the report says "no trusted CA".
+  const options: ConnectionOptions = { rejectUnauthorized: false, checkServerIdentity: () => undefined, ca: tls.insecure ? undefined : ca };
   if (sni !== null) options.servername = sni;
   let encryptedKey = false;
   if (tls.p12 !== undefined) {

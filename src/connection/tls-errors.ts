@@ -22,7 +22,7 @@ export function describeTrust(trust: TrustSource): string {
     case 'system':
       return `the system trust store ${trust.paths.join(', ')} (${n})`;
     case 'none':
-      return 'no trusted CA certificates';
+      return 'an empty trust store (no --cacert/--cacertdir, and no system CA file or folder found)';
   }
 }
 

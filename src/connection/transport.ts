@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP, Socket, connect as netConnect } from 'node:net';
 import { connect as tlsConnect, checkServerIdentity, createSecureContext, type PeerCertificate, type TLSSocket } from 'node:tls';
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { ConnectError, TlsError } from '../errors.js';
 import type { ConnectionConfig } from './config.js';
 import type { TlsPlan } from './options.js';
@@ -47,6 +47,11 @@ export interface OpenOptions {
   session?: Buffer | undefined;
   onKeylog?: ((line: Buffer) => void) | undefined;
   onSession?: ((session: Buffer) => void) | undefined;
+  /**
+   * The peer certificate of the handshake that created `session`: a resumed TLS session has no peer
+   * certificate in Node, so the host name and pin checks use this one.
+   */
+  resumedPeerCertificate?: PeerCertificate | undefined;
   /** Filled in step by step, so that the caller still has the timings when opening fails. */
   timings?: TransportTimings | undefined;
 }
@@ -67,7 +72,9 @@ function elapsed(start: bigint): number {
 /** Resolves a host name to addresses, IPv4 first as hiredis does. */
 async function resolve(host: string): Promise<Array<{ address: string; family: number }>> {
   if (isIP(host) !== 0) return [{ address: host, family: isIP(host) }];
-  const all = await lookup(host, { all: true, verbatim: true });
+  // getaddrinfo("") fails with EAI_NONAME; Node's lookup('') instead warns (DEP0118) and returns [].
+  const all = host === '' ? [] : await lookup(host, { all: true, verbatim: true });
+  if (all.length === 0) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
   return [...all.filter((a) => a.family === 4), ...all.filter((a) => a.family === 6)];
 }
 
@@ -96,10 +103,10 @@ function tcpConnect(opts: { host: string; port: number; family: number } | { pat
  * Asks the port a plaintext PING: true when it answers like Redis (`+PONG`, `-NOAUTH`…). Used to
  * tell "--tls against a plaintext port" apart from a slow server.
  */
-export async function probePlaintext(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+export async function probePlaintext(host: string, port: number, timeoutMs = 1000, socketPath?: string): Promise<boolean> {
   let sock: Socket | undefined;
   try {
-    sock = await tcpConnect({ host, port, family: isIP(host) || 4 }, timeoutMs);
+    sock = await tcpConnect(socketPath !== undefined ? { path: socketPath } : { host, port, family: isIP(host) || 4 }, timeoutMs);
     const s = sock;
     return await new Promise<boolean>((res) => {
       const timer = setTimeout(() => res(false), timeoutMs);
@@ -138,9 +145,11 @@ export async function probeTls(cfg: ConnectionConfig, timeoutMs = 1000): Promise
 
 /** base64 SHA-256 of the certificate's SubjectPublicKeyInfo (as HPKP and curl --pinnedpubkey). */
 export function spkiSha256(cert: PeerCertificate): string {
-  const pub = (cert as PeerCertificate & { pubkey?: Buffer }).pubkey;
-  if (pub) return createHash('sha256').update(pub).digest('base64');
-  return '';
+  // Not `cert.pubkey`: for an EC key that is the bare point, not the SubjectPublicKeyInfo that
+  // `openssl x509 -pubkey | openssl pkey -pubin -outform der | openssl dgst -sha256` hashes.
+  if (!cert.raw) return '';
+  const spki = new X509Certificate(cert.raw).publicKey.export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(spki).digest('base64');
 }
 
 /**
@@ -165,6 +174,8 @@ export async function openTransport(cfg: ConnectionConfig, opts: OpenOptions = {
     const t0 = process.hrtime.bigint();
     let addrs: Array<{ address: string; family: number }>;
     try {
+      // hiredis passes the port to getaddrinfo as text: "-1" is no service name (EAI_SERVICE).
+      if (cfg.port < 0) throw Object.assign(new Error('negative port'), { code: 'EAI_SERVICE' });
       addrs = await resolve(cfg.host);
     } catch (err) {
       throw new ConnectError(connectPrefix(cfg) + strerror(err), { code: (err as NodeJS.ErrnoException).code ?? 'ENOTFOUND', cause: err });
@@ -232,13 +243,12 @@ async function handshake(cfg: ConnectionConfig, plan: TlsPlan, raw: Socket, addr
       sock.once('close', () => reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
       timeoutTimer = setTimeout(() => reject(Object.assign(new Error('TLS handshake timed out'), { code: 'TLS_TIMEOUT' })), cfg.timeoutMs);
       // No answer to the ClientHello: ask the port in plaintext whether it is a plain Redis port.
-      if (cfg.socketPath === undefined) {
-        probeTimer = setTimeout(() => {
-          void probePlaintext(address, cfg.port, Math.min(1000, cfg.timeoutMs)).then((plain) => {
-            if (plain) reject(Object.assign(new Error('plaintext port'), { code: 'NOT_TLS_PROBED' }));
-          });
-        }, Math.min(500, cfg.timeoutMs / 4));
-      }
+      // Unix sockets too: redis-server serves them in plaintext only.
+      probeTimer = setTimeout(() => {
+        void probePlaintext(address, cfg.port, Math.min(1000, cfg.timeoutMs), cfg.socketPath).then((plain) => {
+          if (plain) reject(Object.assign(new Error('plaintext port'), { code: 'NOT_TLS_PROBED' }));
+        });
+      }, Math.min(500, cfg.timeoutMs / 4));
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -259,7 +269,8 @@ async function handshake(cfg: ConnectionConfig, plan: TlsPlan, raw: Socket, addr
   }
   timings.tlsMs = elapsed(t0);
   // Verification, done here so that a failure can still report the chain. Nothing was sent yet.
-  const leaf = sock.getPeerCertificate(true);
+  let leaf = sock.getPeerCertificate(true);
+  if (sock.isSessionReused() && Object.keys(leaf).length === 0 && opts.resumedPeerCertificate) leaf = opts.resumedPeerCertificate as typeof leaf;
   let failure: TlsExplanation | null = null;
   let hostCheck: TlsSettled['hostCheck'] = null;
   let pinCheck: TlsSettled['pinCheck'] = null;

@@ -111,41 +111,61 @@ function validityText(c: CertificateReport, p: Painter): string {
   }
 }
 
-function certLines(c: CertificateReport): Array<[string, string]> {
-  return [
+/** The details of one chain certificate, `key value` per line. */
+function certDetail(c: ChainCertificateReport, p: Painter): Array<[string, string]> {
+  const rows: Array<[string, string]> = [
     ['subject', c.subject],
     ['issuer', c.issuer],
     ['SANs', c.sans.length > 0 ? c.sans.join(', ') : '(none)'],
+    ['valid', validityText(c, p)],
+    ['key', `${keyText(c)}; signed with ${c.signatureAlgorithm ?? '?'}`],
+    ['sha256', c.fingerprintSha256],
+    ['serial', c.serial],
   ];
+  if (c.problem) rows.push(['problem', p('red', c.problem)]);
+  return rows;
 }
 
-/** The chain as a tree, leaf first, each issuer one level further in. */
-function chainTree(report: HandshakeReport, p: Painter, width: number | undefined): string {
+const MISSING = 'missing: not sent by the server and not in the trust store';
+
+/** The chain as a tree (plain text): leaf first, each issuer one level further in. */
+function chainTree(report: HandshakeReport, p: Painter): string {
   const tls = report.tls!;
   const certs = tls.chain.certificates;
   if (certs.length === 0) return tls.negotiated ? '(no certificate)' : '(none: the handshake did not complete)';
   const lines: string[] = [];
-  if (tls.chain.source === 'first-handshake') lines.push(p('dim', 'resumed session: chain of the handshake that created it'));
+  if (tls.chain.source === 'first-handshake') lines.push(p('dim', 'resumed session: the chain of the handshake that created it'));
   certs.forEach((c, i) => {
     const pad = '   '.repeat(i);
     const head = i === 0 ? '' : `${pad.slice(3)}└─ `;
-    const body = `${pad}${i === certs.length - 1 && !tls.chain.missingIssuer ? '   ' : '│  '}`;
+    const last = i === certs.length - 1 && !tls.chain.missingIssuer;
+    const body = `${pad}${last ? '   ' : '│  '}`;
     lines.push(`${head}${p('bold', c.commonName ?? c.subject)}  ${certMark(c, p)}`);
-    const rows: Array<[string, string]> = [
-      ...certLines(c),
-      ['valid', validityText(c, p)],
-      ['key', `${keyText(c)}; signed with ${c.signatureAlgorithm ?? '?'}`],
-      ['sha256', c.fingerprintSha256],
-      ['serial', c.serial],
-    ];
-    if (c.problem) rows.push(['problem', p('red', c.problem)]);
-    for (const [k, v] of rows) lines.push(wrapText(`${body}${k.padEnd(8)} ${v}`, width, `${body}${' '.repeat(9)}`));
+    for (const [k, v] of certDetail(c, p)) lines.push(`${body}${k.padEnd(8)} ${v}`);
   });
   if (tls.chain.missingIssuer) {
-    const pad = '   '.repeat(certs.length - 1);
-    lines.push(`${pad}└─ ${p('red', `✗ ${tls.chain.missingIssuer}`)}  ${p('red', 'missing: not sent by the server and not in the trust store')}`);
+    lines.push(`${'   '.repeat(certs.length - 1)}└─ ${p('red', `✗ ${tls.chain.missingIssuer}`)}  ${p('red', MISSING)}`);
   }
   return lines.join('\n');
+}
+
+/** The chain as table rows: the tree in the label column, details wrapped to `width`. */
+function chainRows(report: HandshakeReport, p: Painter, width: number): Row[] {
+  const tls = report.tls!;
+  const certs = tls.chain.certificates;
+  if (certs.length === 0) return [{ label: '', value: tls.negotiated ? '(no certificate)' : '(none: the handshake did not complete)' }];
+  const rows: Row[] = [];
+  if (tls.chain.source === 'first-handshake') rows.push({ label: '', value: p('dim', 'resumed session: the chain of the handshake that created it') });
+  const branch = (i: number) => (i === 0 ? '' : `${' '.repeat(i - 1)}└`);
+  certs.forEach((c, i) => {
+    const head = `${p('bold', c.commonName ?? c.subject)}  ${certMark(c, p)}`;
+    const detail = certDetail(c, p).map(([k, v]) => wrapText(`${k.padEnd(8)} ${v}`, width, ' '.repeat(9)));
+    rows.push({ label: `${branch(i)}${i}`, value: [wrapText(head, width), ...detail].join('\n') });
+  });
+  if (tls.chain.missingIssuer) {
+    rows.push({ label: `${branch(certs.length)}${certs.length}`, value: wrapText(`${p('red', `✗ ${tls.chain.missingIssuer}`)}  ${p('red', MISSING)}`, width) });
+  }
+  return rows;
 }
 
 function certMark(c: ChainCertificateReport, p: Painter): string {
@@ -171,13 +191,13 @@ function clientCertText(r: HandshakeReport, p: Painter): Row[] {
     configured = `${cc.source}${c ? `: ${c.subject}, issued by ${c.issuer}; ${exp}` : ''}${cc.encryptedKey ? '; key encrypted (passphrase used)' : ''}`;
   }
   rows.push({ label: 'ours', value: configured });
-  const sent = cc.sent === null ? p('dim', 'unknown') : cc.sent ? p('green', 'yes') : 'no';
+  const sent = cc.sent === null ? p('dim', 'unknown') : cc.sent ? p('green', 'yes') : cc.requested === false ? 'no (not asked for)' : 'no';
   rows.push({ label: 'sent', value: sent });
   if (cc.acceptedSigalgs.length > 0) rows.push({ label: 'server accepts', value: cc.acceptedSigalgs.join(', ') });
   return rows;
 }
 
-function sections(r: HandshakeReport, p: Painter, width: number | undefined): Section[] {
+function sections(r: HandshakeReport, p: Painter, tableWidth: number | undefined): Section[] {
   const out: Section[] = [];
   const conn: Row[] = [];
   const target = r.target.socket ?? `${r.target.host}:${r.target.port}`;
@@ -206,16 +226,21 @@ function sections(r: HandshakeReport, p: Painter, width: number | undefined): Se
       neg.push({ label: 'session', value: `${n.resumed ? p('green', 'resumed') : 'new (full handshake)'}; ${ticket}` });
       out.push({ title: 'Negotiated', rows: neg });
     }
-    out.push({ title: `Server chain${tls.verification.chain === 'ok' ? '' : ` (verification: ${tls.verification.chain})`}`, rows: [{ label: '', value: chainTree(r, p, width) }] });
+    out.push({ title: 'Server chain', rows: tableWidth === undefined ? [{ label: '', value: chainTree(r, p) }] : chainRows(r, p, tableWidth) });
     const checks: Row[] = [];
     const idMark = tls.identity.status === 'matched' ? p('green', '✓ ') : tls.identity.status === 'mismatch' ? p('red', '✗ ') : p('yellow', '– ');
     checks.push({ label: 'identity', value: `${idMark}${tls.identity.sentence}` });
     if (tls.pin) checks.push({ label: 'pin', value: tls.pin.matched ? `${p('green', '✓')} sha256//${tls.pin.actual} matches --pin-sha256` : `${p('red', '✗')} sha256//${tls.pin.actual} is not in --pin-sha256 (${tls.pin.expected.join(', ')})` });
     if (tls.verification.code && tls.verification.chain === 'failed') {
-      checks.push({ label: 'chain', value: `${p('red', `✗ ${tls.verification.code}`)}${tls.verification.failedDepth !== null ? ` at depth ${tls.verification.failedDepth}` : ''}: ${tls.verification.reason ?? ''}` });
+      const at = tls.verification.failedDepth;
+      const who = at !== null ? tls.chain.certificates[at] : undefined;
+      checks.push({ label: 'chain', value: `${p('red', `✗ ${tls.verification.code}`)}${at !== null ? ` at depth ${at}${who ? ` (${who.commonName ?? who.subject})` : ''}` : ''}` });
+    } else {
+      const chainText: Record<string, string> = { ok: `${p('green', '✓')} verified against ${tls.trust.description}`, skipped: p('yellow', '– not verified (--insecure)'), 'not-run': p('dim', '– not run: the handshake did not complete') };
+      checks.unshift({ label: 'chain', value: chainText[tls.verification.chain] ?? tls.verification.chain });
     }
     out.push({ title: 'Checks', rows: checks });
-    out.push({ title: 'Client certificate (mTLS)', rows: clientCertText(r, p) });
+    out.push({ title: 'Client cert', rows: clientCertText(r, p) });
   }
   const verdict: Row[] = [];
   for (const w of r.warnings) verdict.push({ label: 'warning', value: p('yellow', w) });
@@ -229,44 +254,53 @@ function sections(r: HandshakeReport, p: Painter, width: number | undefined): Se
 }
 
 /**
- * Breaks `text` into lines of at most `width` visible columns (ANSI-aware; a word longer than a line,
- * such as a fingerprint, is cut). Continuation lines start with `cont`.
+ * Breaks `text` into lines of at most `width` visible columns (ANSI-aware). A word longer than a line
+ * (a fingerprint) is cut, filling the current line first. Continuation lines start with `cont`.
  */
 export function wrapText(text: string, width: number | undefined, cont = ''): string {
   if (width === undefined || width < 20) return text;
+  const indent = cont.length < width / 2 ? cont : '';
   const out: string[] = [];
   for (const line of text.split('\n')) {
     let cur = '';
-    let curLen = 0;
-    const words = line.split(/(?<= )/);
-    for (const w of words) {
-      const wl = stripVTControlCharacters(w).length;
-      if (curLen + wl <= width || curLen === 0 && wl <= width) {
-        cur += w;
-        curLen += wl;
+    let len = 0;
+    const flush = () => {
+      out.push(cur.trimEnd());
+      cur = indent;
+      len = indent.length;
+    };
+    for (const word of line.split(/(?<= )/)) {
+      const vis = stripVTControlCharacters(word);
+      if (len + vis.trimEnd().length <= width) {
+        cur += word;
+        len += vis.length;
         continue;
       }
-      if (curLen > 0) {
-        out.push(cur.trimEnd());
-        cur = cont;
-        curLen = cont.length;
+      if (vis === word && vis.trimEnd().length > width - indent.length) {
+        let rest = word;
+        while (len + rest.trimEnd().length > width) {
+          const take = width - len;
+          if (take > 0) {
+            cur += rest.slice(0, take);
+            rest = rest.slice(take);
+          }
+          flush();
+        }
+        cur += rest;
+        len += rest.length;
+        continue;
       }
-      let rest = w;
-      // a word longer than a line (a fingerprint): cut it, unless it carries colour codes
-      while (stripVTControlCharacters(rest).length + curLen > width && rest === stripVTControlCharacters(rest)) {
-        const take = Math.max(1, width - curLen);
-        out.push(cur + rest.slice(0, take));
-        rest = rest.slice(take);
-        cur = cont;
-        curLen = cont.length;
-      }
-      cur += rest;
-      curLen += stripVTControlCharacters(rest).length;
+      if (len > indent.length) flush();
+      cur += word;
+      len += vis.length;
     }
     out.push(cur.trimEnd());
   }
   return out.join('\n');
 }
+
+const SECTION_W = 12;
+const LABEL_W = 14;
 
 /**
  * The report as text: a table (cli-table3) when `table` is given, else plain lines `label  value`
@@ -276,23 +310,23 @@ export function wrapText(text: string, width: number | undefined, cont = ''): st
 export function renderHandshakeText(report: HandshakeReport, opts: HandshakeTextOptions): string {
   const p = painter(opts.color);
   const width = Math.max(60, opts.width ?? 100);
-  const valueWidth = width - 16 - 7; // label column and the borders and padding of │ a │ b │
-  const secs = sections(report, p, opts.table ? width - 4 : undefined);
+  const valueWidth = width - SECTION_W - LABEL_W - 10; // borders and padding of │ a │ b │ c │
+  const secs = sections(report, p, opts.table ? valueWidth : undefined);
   const title = `${report.transport === 'tls' ? 'TLS handshake' : 'Connection'} report for ${report.target.socket ?? `${report.target.host}:${report.target.port}`}`;
   if (opts.table) {
+    // Three columns (section, field, value) and no rules between rows: no colSpan, which
+    // cli-table3 draws with stray joints when rows have no separators.
     const t = new opts.table({
-      colWidths: [16, valueWidth + 2],
+      colWidths: [SECTION_W + 2, LABEL_W + 2, valueWidth + 2],
       wordWrap: false,
       style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1 },
       chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+      head: [p('bold', 'tredis-cli'), p('bold', report.transport === 'tls' ? 'TLS' : 'plaintext'), p('bold', wrapText(title, valueWidth))],
     });
-    t.push([{ colSpan: 2, content: p('bold', title) }]);
     for (const s of secs) {
-      t.push([{ colSpan: 2, content: p('cyan', `── ${s.title} `) }]);
-      for (const r of s.rows) {
-        if (r.label === '') t.push([{ colSpan: 2, content: r.value }]);
-        else t.push([p('bold', r.label), wrapText(r.value, valueWidth)]);
-      }
+      s.rows.forEach((r, i) => {
+        t.push([i === 0 ? p('cyan', wrapText(s.title, SECTION_W)) : '', p('bold', r.label), r.label === '' || s.title.startsWith('Server chain') ? r.value : wrapText(r.value, valueWidth)]);
+      });
     }
     return `${t.toString()}\n`;
   }

@@ -36,6 +36,8 @@ export interface ModeContext {
   help?: ((args: Buffer[]) => void) | undefined;
   /** Aborted by Ctrl-C while a blocking or streaming command runs. */
   signal?: AbortSignal | undefined;
+  /** Sees every reply runCommand prints (the REPL learns key names from them). */
+  onReply?: ((args: Buffer[], reply: RespValue) => void) | undefined;
   /** Receives pushes; modes swap it while streaming. */
   onPush: (v: RespValue) => void;
 }

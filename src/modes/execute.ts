@@ -76,6 +76,28 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     }, { once: true });
   });
 
+const ABORTED: unique symbol = Symbol('aborted');
+
+/** Resolves with the reply, or ABORTED once `signal` aborts (Ctrl-C in the REPL). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T | typeof ABORTED> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.resolve(ABORTED);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(ABORTED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
 /**
  * Runs one command `repeat` times (negative: forever) and prints the replies: issueCommandRepeat +
  * cliSendCommand of redis-cli 7.0.15. Returns 'failed' where redis-cli would return an error (the
@@ -103,7 +125,12 @@ export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: numbe
         p.catch(() => undefined); // handled when awaited in order
         inflight.push(p);
       }
-      let reply = await inflight.shift()!;
+      const next = await untilAborted(inflight.shift()!, ctx.signal);
+      if (next === ABORTED) {
+        ctx.session.close(); // Ctrl-C on a blocking command: its reply would come on this connection
+        return 'ok';
+      }
+      let reply = next;
       const redirect = ctx.cluster ? parseRedirect(reply) : null;
       if (redirect) {
         reply = await followRedirect(ctx, args, redirect);
@@ -115,6 +142,7 @@ export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: numbe
       }
       printReply(ctx, args, reply);
       trackState(ctx, args, reply);
+      ctx.onReply?.(args, reply);
       if (ctx.intervalMs > 0 && more()) {
         await ctx.out.flush();
         await sleep(ctx.intervalMs, ctx.signal);

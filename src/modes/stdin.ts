@@ -32,6 +32,18 @@ export function classifyLine(line: Buffer): LineAction {
   return rep === null ? { kind: 'command', args: argv, repeat: 1 } : { kind: 'command', args: argv.slice(1), repeat: rep };
 }
 
+/**
+ * What redis-cli's cliSetPreferences prints (to stdout) for a `:…` line read interactively or piped:
+ * nothing for `:set hints` / `:set nohints`, else an "unknown" line naming the word.
+ */
+export function preferenceMessage(args: Buffer[]): Buffer | undefined {
+  if (isCommand(args[0], ':set') && args.length >= 2) {
+    if (isCommand(args[1], 'hints') || isCommand(args[1], 'nohints')) return undefined;
+    return Buffer.concat([Buffer.from("unknown redis-cli preference '"), args[1]!, Buffer.from("'\n")]);
+  }
+  return Buffer.concat([Buffer.from("unknown redis-cli internal command '"), args[0]!, Buffer.from("'\n")]);
+}
+
 /** Commands that must run alone: they change the connection or stream. */
 const BARRIER = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'monitor', 'shutdown', 'sync', 'psync', 'help', '?', 'hello', 'auth', 'reset', 'quit', 'client']);
 
@@ -84,10 +96,16 @@ export async function runStdin(ctx: ModeContext, input: Readable, hooks: { onSet
         return 0;
       case 'set':
         await settle();
-        hooks.onSet?.(action.args);
+        if (hooks.onSet) hooks.onSet(action.args);
+        else {
+          const msg = preferenceMessage(action.args);
+          if (msg) ctx.out.write(msg);
+        }
         continue;
       case 'clear':
-        continue; // no screen to clear without a terminal
+        // linenoiseClearScreen writes this to stdout even when it is not a terminal
+        tail = tail.then(() => ctx.out.write('\x1b[H\x1b[2J'));
+        continue;
       case 'connect':
         await settle();
         if (hooks.onConnect) await hooks.onConnect(action.host, action.port);
