@@ -24,12 +24,15 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const outFile = path.resolve(process.argv[2] ?? path.join(repoRoot, 'src/repl/command-table.ts'));
 
 /**
- * redis-cli 7.0.15's compiled-in help.h was generated from older docs than its server's COMMAND DOCS:
- * for these commands it prints another syntax. Kept as `params` so that the bundled table prints
- * (and hints) exactly what redis-cli 7.0.15 does; test/integration/repl-help.test.ts checks every
- * entry against the real redis-cli.
+ * redis-cli 7.0.15 uses its compiled-in help.h when it cannot ask a server for COMMAND DOCS. help.h
+ * was made from older docs, by another script: for these commands it has another syntax than the
+ * one cliAddArgument renders from the 7.0.15 docs (MIGRATE: the empty token prints as nothing
+ * there, as `""` from the docs). Kept as `params` so that the bundled table prints and hints
+ * exactly what redis-cli 7.0.15 does without a server; test/integration/repl-help.test.ts checks
+ * every entry against the real redis-cli.
  */
 const HELP_H_PARAMS = {
+  MIGRATE: 'host port key| destination-db timeout [COPY] [REPLACE] [[AUTH password]|[AUTH2 username password]] [KEYS key [key ...]]',
   BITFIELD: 'key GET encoding offset|[OVERFLOW WRAP|SAT|FAIL] SET encoding offset value|INCRBY encoding offset increment [GET encoding offset|[OVERFLOW WRAP|SAT|FAIL] SET encoding offset value|INCRBY encoding offset increment ...]',
   BITFIELD_RO: 'key GET encoding offset [GET encoding offset ...]',
   REPLICAOF: 'host port',
@@ -133,8 +136,8 @@ function trimDocs(reply) {
     const m = pairs(list);
     out.push({
       name: name.replace('|', ' ').toUpperCase(),
-      summary: m.get('summary') ?? '',
-      since: m.get('since') ?? '',
+      summary: m.get('summary') ?? '(null)',
+      since: m.get('since') ?? undefined,
       group: m.get('group') ?? '',
       args: (m.get('arguments') ?? []).map(trimArg),
     });

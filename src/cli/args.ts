@@ -247,13 +247,14 @@ export function applyUri(f: Flags, uri: string): void {
   if (cur === '') return;
   const slash = cur.indexOf('/');
   if (!cur.startsWith('/')) {
-    const hostPart = slash === -1 ? cur : cur.slice(0, slash);
-    const colon = hostPart.indexOf(':');
+    // strchr(curr, ':') in cli_common.c searches the whole rest, past a '/' too: `redis://h/1:2`
+    // is host "h/1", port 2 (and db 1).
+    const colon = cur.indexOf(':');
     if (colon !== -1) {
-      f.port = atoi(hostPart.slice(colon + 1));
-      f.host = hostPart.slice(0, colon);
+      f.port = atoi(cur.slice(colon + 1));
+      f.host = cur.slice(0, colon);
     } else {
-      f.host = hostPart;
+      f.host = slash === -1 ? cur : cur.slice(0, slash);
     }
   }
   if (slash === -1) return;

@@ -2,14 +2,13 @@ import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { Session } from '../client/session.js';
 import type { TlsSettled } from '../connection/transport.js';
 import { planTls, type FileReader, type TlsPlan } from '../connection/options.js';
-import { TredisError, UsageError } from '../errors.js';
+import { IoError, TredisError, UsageError } from '../errors.js';
 import type { ModeContext } from '../modes/context.js';
 import { runOneShot } from '../modes/oneshot.js';
 import { runStdin } from '../modes/stdin.js';
+import { isFatalReadError } from '../modes/execute.js';
 import { formatPush } from '../format/reply.js';
-import { formatHelp } from '../format/help.js';
-import { buildTable, type CommandTable } from '../repl/command-docs.js';
-import { bundledDocs } from '../repl/command-table.js';
+import { makeHelp } from '../repl/help-table.js';
 import { parseArgs, type Flags } from './args.js';
 import { buildConfig, type RunConfig } from './config.js';
 import { StreamSink } from './output.js';
@@ -55,15 +54,24 @@ async function makeTlsPlan(cfg: RunConfig, f: Flags): Promise<TlsPlan | undefine
 }
 
 /**
- * `help …` typed as a one-shot command or piped on stdin: redis-cli 7.0.15 prints it from its
- * compiled-in table there too (the bundled 7.0.15 docs here), with its version in the generic help.
+ * The connect at start (cliConnect). Failures are printed and give 'failed', except a reply that
+ * could not be read during AUTH, SELECT or HELLO: redis-cli prints only "\nI/O error" there (the
+ * session does) and keeps the broken connection, so the first command reconnects and reports the
+ * error ('quiet'), or, for a protocol error (`broken`), reports it and exits 1.
  */
-function bundledHelp(out: StreamSink): (args: Buffer[]) => void {
-  let table: CommandTable | undefined;
-  return (args) => {
-    table ??= buildTable(bundledDocs(), 'bundled');
-    out.write(formatHelp(args.map((a) => a.toString()), table, '7.0.15'));
-  };
+async function connectAtStart(ctx: ModeContext, out: StreamSink): Promise<'ok' | 'failed' | 'quiet' | { broken: unknown }> {
+  try {
+    await ctx.session.connect();
+    ctx.state.db = ctx.session.setup.db;
+    ctx.state.inMulti = false;
+    return 'ok';
+  } catch (e) {
+    if (isFatalReadError(e)) return { broken: e };
+    if (e instanceof IoError && e.hint === undefined) return 'quiet';
+    await out.flush();
+    printError(e);
+    return 'failed';
+  }
 }
 
 /** The program: parse, connect, run the chosen mode, set the exit code. Only place that reads process.* */
@@ -146,8 +154,15 @@ async function run(argv: string[]): Promise<number> {
   if (command.length > 0) {
     // `help …` needs no server: redis-cli 7.0.15 prints it without connecting.
     const isHelp = /^(help|\?)$/i.test(command[0]!);
-    if (!isHelp && !(await ctx.connect())) return 1;
-    ctx.help = bundledHelp(out);
+    if (!isHelp) {
+      const start = await connectAtStart(ctx, out);
+      if (start === 'failed') return 1;
+      if (typeof start === 'object') {
+        printError(start.broken);
+        return 1;
+      }
+    }
+    ctx.help = makeHelp(() => ctx.session, (t) => out.write(t));
     const code = await runOneShot(ctx, {
       words: command,
       quotedInput: flags.quotedInput,
@@ -183,8 +198,10 @@ async function run(argv: string[]): Promise<number> {
   }
   // Piped commands: redis-cli tries to connect once up front, reports, and goes on regardless.
   ctx.help = bundledHelp(out);
-  await ctx.connect();
+  const start = await connectAtStart(ctx, out);
+  const brokenBy = typeof start === 'object' ? start.broken : undefined;
   const code = await runStdin(ctx, process.stdin, {
+    brokenBy,
     onConnect: async (host, port) => {
       ctx.session.config.host = host;
       ctx.session.config.port = port;

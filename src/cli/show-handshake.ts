@@ -20,8 +20,9 @@ export interface HandshakeReporterOptions {
  */
 export async function createHandshakeReporter(opts: HandshakeReporterOptions): Promise<{ hooks: (session: () => Session) => SessionHooks }> {
   const err = opts.stderr;
-  // Node's own rules for the stream (NO_COLOR, FORCE_COLOR, TERM=dumb, not a TTY) decide colour.
-  const color = styleText('red', 'x', { stream: err }) !== 'x';
+  // Node's own rules for a terminal (NO_COLOR, FORCE_COLOR, TERM=dumb) decide colour; never when
+  // stderr is not a terminal.
+  const color = err.isTTY === true && typeof err.hasColors === 'function' && err.hasColors();
   let table: TableConstructor | undefined;
   if ((opts.mode === 'text' && err.isTTY === true) || opts.preloadTable) table = await loadHandshakeTable();
   if (err.isTTY !== true) table = undefined;

@@ -5,6 +5,7 @@ import type { ConnectionConfig } from '../connection/config.js';
 import type { TlsPlan } from '../connection/options.js';
 import { openTransport, probeTls, describeEndpoint, type TlsSettled, type TransportTimings } from '../connection/transport.js';
 import { explainHandshakeError } from '../connection/tls-errors.js';
+import { strerror } from '../connection/errno.js';
 import { buildHandshakeReport, captureTlsFacts, refreshTlsFacts, type HandshakeReport, type TlsFacts } from '../connection/handshake.js';
 import { RespDecoder } from '../resp/decoder.js';
 import { encodeCommand } from '../resp/encoder.js';
@@ -198,10 +199,20 @@ export class Session {
   private async introduce(): Promise<void> {
     const { user, password, db, protocol } = this.setup;
     const notice = (l: string) => this.hooks.onNotice?.(l);
+    // A reply that cannot be read: cliAuth/cliSelect/cliSwitchProto print "\nI/O error" before the
+    // error itself. Explained TLS failures (TlsError) say more on their own.
+    const send = async (args: CommandArgs): Promise<RespValue> => {
+      try {
+        return await this.send(args);
+      } catch (err) {
+        if (!(err instanceof TlsError)) notice('\nI/O error');
+        throw err;
+      }
+    };
     this.protocol = 2;
     if (password !== undefined) {
       const t0 = process.hrtime.bigint();
-      const r = await this.send(user !== undefined ? ['AUTH', user, password] : ['AUTH', password]);
+      const r = await send(user !== undefined ? ['AUTH', user, password] : ['AUTH', password]);
       this.timings.authMs = Number(process.hrtime.bigint() - t0) / 1e6;
       if (r.kind === 'error') {
         notice(`AUTH failed: ${r.value.toString('latin1')}`);
@@ -210,7 +221,7 @@ export class Session {
     }
     if (db !== 0) {
       const t0 = process.hrtime.bigint();
-      const r = await this.send(['SELECT', String(db)]);
+      const r = await send(['SELECT', String(db)]);
       this.timings.selectMs = Number(process.hrtime.bigint() - t0) / 1e6;
       if (r.kind === 'error') {
         notice(`SELECT ${db} failed: ${r.value.toString('latin1')}`);
@@ -219,7 +230,7 @@ export class Session {
     }
     if (protocol !== 2) {
       const t0 = process.hrtime.bigint();
-      const r = await this.send(['HELLO', '3']);
+      const r = await send(['HELLO', '3']);
       this.timings.helloMs = Number(process.hrtime.bigint() - t0) / 1e6;
       if (r.kind === 'error') {
         notice(`HELLO 3 failed: ${r.value.toString('latin1')}`);
@@ -317,13 +328,22 @@ export class Session {
     const e = err as NodeJS.ErrnoException | undefined;
     const noReplyYet = this.repliesSeen === 0;
     // hiredis wording: EOF is "Server closed the connection", errno errors are strerror().
-    const base = e?.code === 'ECONNRESET' ? 'Connection reset by peer' : e?.code === 'EPIPE' ? 'Broken pipe' : e && !e.code?.startsWith('ERR_SSL') ? e.message : 'Server closed the connection';
+    const base = e?.code === 'ECONNRESET' ? 'Connection reset by peer' : e?.code === 'EPIPE' ? 'Broken pipe' : e && !e.code?.startsWith('ERR_SSL') ? strerror(e) : 'Server closed the connection';
     if (this.tlsSocket && noReplyYet) {
-      const ex = (e ? explainHandshakeError(e, 'first-read') : undefined) ?? explainHandshakeError(Object.assign(new Error('closed'), { code: 'ECONNRESET' }), 'first-read');
-      if (ex) {
+      const ex = e ? explainHandshakeError(e, 'first-read') : undefined;
+      if (ex && ex.code !== 'TLS_RESET_AFTER_HANDSHAKE') {
         this.fail(new TlsError(`Error: TLS ${ex.code === 'CLIENT_CERT_REQUIRED' || ex.code === 'CLIENT_CERT_REJECTED' ? 'client authentication' : 'connection'} failed: ${ex.reason}`, { code: ex.code, hint: ex.hint, cause: err }));
         return;
       }
+      // A bare close or reset before the first reply, with no TLS alert: a server dropping a client
+      // it does not trust, or just a close (killed, CLIENT KILL, timeout during BLPOP): keep
+      // redis-cli's words and only suggest the client certificate.
+      this.fail(new IoError(`Error: ${base}`, {
+        code: e?.code ?? 'EOF',
+        hint: 'the server closed the TLS connection before its first reply; if it requires client certificates (tls-auth-clients), pass --cert FILE and --key FILE',
+        cause: err,
+      }));
+      return;
     }
     if (!this.tlsSocket && noReplyYet && this.config.tls === undefined) {
       // A plaintext client at a TLS port is dropped at once: find out, to say "add --tls".

@@ -1,6 +1,6 @@
 import { stripVTControlCharacters, styleText } from 'node:util';
 import type { Session } from '../client/session.js';
-import type { CertificateReport, ChainCertificateReport, HandshakeReport, HandshakeTimings } from '../connection/handshake.js';
+import { curveAlias, type CertificateReport, type ChainCertificateReport, type HandshakeReport, type HandshakeTimings } from '../connection/handshake.js';
 
 /** How a report is rendered as text. */
 export interface HandshakeTextOptions {
@@ -85,9 +85,10 @@ function timingsLine(t: HandshakeTimings): string {
   return ran.length === 0 ? 'none measured' : `${ran.join(' → ')}   (total ${fmtMs(t.totalMs)})`;
 }
 
+/** `prime256v1` → `P-256 (prime256v1)`. */
 function curveName(name: string): string {
-  const alias: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
-  return alias[name] ? `${alias[name]} (${name})` : name;
+  const alias = curveAlias(name);
+  return alias !== name ? `${alias} (${name})` : name;
 }
 
 function keyText(c: CertificateReport): string {

@@ -12,7 +12,8 @@ export interface CommandHelp {
   /** The argument syntax: `key value [NX|XX] ...` (empty for none). */
   params: string;
   summary: string;
-  since: string;
+  /** Absent when the docs have none: no `since:` line then. */
+  since?: string | undefined;
   group: string;
 }
 
@@ -26,7 +27,7 @@ export interface HelpTable {
 export function formatCommandHelp(h: CommandHelp, withGroup: boolean): string {
   let s = `\r\n  \x1b[1m${h.name}\x1b[0m \x1b[90m${h.params}\x1b[0m\r\n`;
   s += `  \x1b[33msummary:\x1b[0m ${h.summary}\r\n`;
-  s += `  \x1b[33msince:\x1b[0m ${h.since}\r\n`;
+  if (h.since !== undefined) s += `  \x1b[33msince:\x1b[0m ${h.since}\r\n`;
   if (withGroup) s += `  \x1b[33mgroup:\x1b[0m ${h.group}\r\n`;
   return s;
 }
@@ -58,20 +59,19 @@ function sameWord(a: string, b: string): boolean {
 }
 
 /**
- * `help ARGS…` (mirrors cliOutputHelp of redis-cli 7.0.15): `@group` lists the group without the
- * group line; otherwise every command whose first words equal ARGS (so `help client` lists CLIENT
+ * `help ARGS…` (mirrors cliOutputHelp of redis-cli 7.0.15): `@group` lists the commands of that
+ * group (compared ignoring case) without the group line; otherwise every command whose first words equal ARGS (so `help client` lists CLIENT
  * and all its subcommands, `help client kill` only CLIENT KILL). Always ends with `\r\n`, which is
  * all that is printed when nothing matches.
  */
 export function formatHelp(args: readonly string[], table: HelpTable, version: string, extra = ''): string {
   if (args.length === 0) return formatGenericHelp(version, extra);
-  let group: string | undefined;
   const first = args[0]!;
-  if (first.startsWith('@')) group = table.groups.find((g) => sameWord(g, first.slice(1)));
+  const group = first.startsWith('@') ? first.slice(1) : undefined;
   let out = '';
   for (const h of table.commands) {
     if (group !== undefined) {
-      if (h.group === group) out += formatCommandHelp(h, false);
+      if (sameWord(h.group, group)) out += formatCommandHelp(h, false);
       continue;
     }
     const words = h.name.split(' ');

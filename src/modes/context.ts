@@ -33,7 +33,7 @@ export interface ModeContext {
   /** (Re)connects, printing redis-cli's error on failure. */
   connect(): Promise<boolean>;
   /** Prints `help …` output (from the command table); absent where help is not loaded. */
-  help?: ((args: Buffer[]) => void) | undefined;
+  help?: ((args: Buffer[]) => void | Promise<void>) | undefined;
   /** Aborted by Ctrl-C while a blocking or streaming command runs. */
   signal?: AbortSignal | undefined;
   /** Sees every reply runCommand prints (the REPL learns key names from them). */

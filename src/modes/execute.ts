@@ -1,14 +1,25 @@
-import { IoError, TredisError } from '../errors.js';
+import { IoError, ProtocolError, TredisError } from '../errors.js';
 import { formatReply, isForcedRawCommand } from '../format/reply.js';
 import type { RespValue } from '../resp/value.js';
 import type { ModeContext } from './context.js';
+import { gatePushes } from './push-order.js';
 
 /** ASCII case-insensitive comparison of an argument with a lower-case word. */
 export function isCommand(arg: Buffer | undefined, word: string): boolean {
   return arg !== undefined && arg.length === word.length && arg.toString('latin1').toLowerCase() === word;
 }
 
-export type Outcome = 'ok' | 'failed';
+/**
+ * 'failed': what redis-cli survives when reading stdin or in its REPL (an error reply with -e, a
+ * refused connection, EOF or a reset: it reconnects for the next command). 'fatal': what
+ * cliReadReply exits 1 on even then (a protocol error).
+ */
+export type Outcome = 'ok' | 'failed' | 'fatal';
+
+/** Errors after which redis-cli 7.0.15 exits 1 even interactively (cliReadReply). */
+export function isFatalReadError(err: unknown): boolean {
+  return err instanceof ProtocolError;
+}
 
 const SUBSCRIBE = ['subscribe', 'psubscribe', 'ssubscribe'];
 
@@ -105,7 +116,7 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promis
  */
 export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: number): Promise<Outcome> {
   if (isCommand(args[0], 'help') || isCommand(args[0], '?')) {
-    ctx.help?.(args.slice(1));
+    await ctx.help?.(args.slice(1));
     return 'ok';
   }
   if (!(await ensureConnected(ctx))) return 'failed';
@@ -117,11 +128,13 @@ export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: numbe
   let remaining = repeat;
   const inflight: Array<Promise<RespValue>> = [];
   const more = () => remaining < 0 || remaining > 0;
+  const gate = gatePushes(ctx);
   try {
     while (more() || inflight.length > 0) {
       while (more() && inflight.length < window) {
         if (remaining > 0) remaining--;
         const p = ctx.session.send(args);
+        gate.sent();
         p.catch(() => undefined); // handled when awaited in order
         inflight.push(p);
       }
@@ -141,6 +154,7 @@ export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: numbe
         return 'failed';
       }
       printReply(ctx, args, reply);
+      gate.done();
       trackState(ctx, args, reply);
       ctx.onReply?.(args, reply);
       if (ctx.intervalMs > 0 && more()) {
@@ -158,7 +172,9 @@ export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: numbe
     printConnectionError(ctx, err);
     ctx.session.close();
     if (!(err instanceof TredisError)) throw err;
-    return 'failed';
+    return isFatalReadError(err) ? 'fatal' : 'failed';
+  } finally {
+    gate.release();
   }
   return 'ok';
 }

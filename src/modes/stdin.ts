@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import { formatReply, isForcedRawCommand } from '../format/reply.js';
 import type { RespValue } from '../resp/value.js';
 import type { ModeContext } from './context.js';
-import { isCommand, printConnectionError, runCommand, trackState } from './execute.js';
+import { isCommand, isFatalReadError, printConnectionError, runCommand, trackState } from './execute.js';
+import { gatePushes } from './push-order.js';
 import { parseRepeatPrefix, splitArgs } from './split-line.js';
 
 /** What a line of input asks for, decided without any I/O (redis-cli's repl() loop body). */
@@ -67,90 +68,123 @@ export async function* readLines(input: Readable): AsyncGenerator<Buffer> {
 /** Largest number of commands sent ahead of the replies printed. */
 const WINDOW = 4096;
 
+export interface StdinHooks {
+  onSet?: (args: Buffer[]) => void;
+  onConnect?: (host: string, port: number) => Promise<void>;
+  /** The start-up connect failed with an error redis-cli exits on: the first command reports it. */
+  brokenBy?: unknown;
+}
+
 /**
  * Commands piped on stdin (no command in argv, stdin not a terminal). Output is what redis-cli's
  * line-by-line loop prints, but commands are pipelined: each is sent as soon as it is read and
  * replies are printed in order as they arrive. Anything that changes the connection, streams, or
- * needs timing (TTY output prints "(N.NNs)") runs alone. Always exits 0, as redis-cli does.
+ * needs timing (TTY output prints "(N.NNs)") runs alone. Exits 0 at the end of input as redis-cli
+ * does, or 1 right after a protocol error (cliReadReply exits there even when reading stdin).
  */
-export async function runStdin(ctx: ModeContext, input: Readable, hooks: { onSet?: (args: Buffer[]) => void; onConnect?: (host: string, port: number) => Promise<void> } = {}): Promise<number> {
+export async function runStdin(ctx: ModeContext, input: Readable, hooks: StdinHooks = {}): Promise<number> {
   // In TTY format redis-cli prints the elapsed time of slow commands: keep commands sequential then.
   const pipeline = ctx.format.mode !== 'tty' && !ctx.cluster;
   const queue: Array<Promise<void>> = [];
   let failedEpoch = -1;
+  // A protocol error ends redis-cli (exit 1) even here: nothing after it is printed or sent.
+  let fatal = false;
+  let brokenBy = hooks.brokenBy;
   let tail: Promise<void> = Promise.resolve();
   const settle = async () => {
     await tail;
     queue.length = 0;
   };
-  for await (const line of readLines(input)) {
-    const action = classifyLine(line);
-    switch (action.kind) {
-      case 'skip':
-        continue;
-      case 'print':
-        tail = tail.then(() => ctx.out.write(action.text));
-        continue;
-      case 'quit':
+  const gate = gatePushes(ctx);
+  try {
+    for await (const line of readLines(input)) {
+      if (fatal) break;
+      const action = classifyLine(line);
+      switch (action.kind) {
+        case 'skip':
+          continue;
+        case 'print':
+          tail = tail.then(() => void (fatal || ctx.out.write(action.text)));
+          continue;
+        case 'quit':
+          await settle();
+          return fatal ? 1 : 0;
+        case 'set':
+          await settle();
+          if (hooks.onSet) hooks.onSet(action.args);
+          else {
+            const msg = preferenceMessage(action.args);
+            if (msg) ctx.out.write(msg);
+          }
+          continue;
+        case 'clear':
+          // linenoiseClearScreen writes this to stdout even when it is not a terminal
+          tail = tail.then(() => void (fatal || ctx.out.write('\x1b[H\x1b[2J')));
+          continue;
+        case 'connect':
+          await settle();
+          brokenBy = undefined;
+          if (hooks.onConnect) await hooks.onConnect(action.host, action.port);
+          continue;
+        case 'command':
+          break;
+      }
+      const { args, repeat } = action;
+      const name = args[0]!.toString('latin1').toLowerCase();
+      if (brokenBy !== undefined && name !== 'help' && name !== '?') {
         await settle();
-        return 0;
-      case 'set':
-        await settle();
-        if (hooks.onSet) hooks.onSet(action.args);
-        else {
-          const msg = preferenceMessage(action.args);
-          if (msg) ctx.out.write(msg);
-        }
-        continue;
-      case 'clear':
-        // linenoiseClearScreen writes this to stdout even when it is not a terminal
-        tail = tail.then(() => ctx.out.write('\x1b[H\x1b[2J'));
-        continue;
-      case 'connect':
-        await settle();
-        if (hooks.onConnect) await hooks.onConnect(action.host, action.port);
-        continue;
-      case 'command':
+        printConnectionError(ctx, brokenBy);
+        fatal = true;
         break;
-    }
-    const { args, repeat } = action;
-    const name = args[0]!.toString('latin1').toLowerCase();
-    if (!pipeline || BARRIER.has(name) || !ctx.session.isConnected || repeat !== 1) {
-      await settle();
-      const t0 = Date.now();
-      await runCommand(ctx, args, repeat);
-      const elapsed = Date.now() - t0;
-      if (elapsed >= 500 && ctx.format.mode === 'tty') ctx.out.write(`(${(elapsed / 1000).toFixed(2)}s)\n`);
-      continue;
-    }
-    const epoch = ctx.session.connects;
-    const reply = ctx.session.send(args);
-    reply.catch(() => undefined);
-    const printed = tail.then(() => reply).then(
-      (v: RespValue) => {
-        ctx.out.write(formatReply(v, ctx.format, isForcedRawCommand(args)));
-        trackState(ctx, args, v);
-      },
-      // The connection failed under pipelined commands: the first prints the error as redis-cli
-      // does; those sent after it go again the sequential way (reconnecting, as redis-cli would).
-      async (err: unknown) => {
-        if (failedEpoch !== epoch) {
-          failedEpoch = epoch;
-          printConnectionError(ctx, err);
-          ctx.session.close();
-        } else {
-          await runCommand(ctx, args, 1);
+      }
+      if (!pipeline || BARRIER.has(name) || !ctx.session.isConnected || repeat !== 1) {
+        await settle();
+        if (fatal) break;
+        const t0 = Date.now();
+        if ((await runCommand(ctx, args, repeat)) === 'fatal') {
+          fatal = true;
+          break;
         }
-      },
-    );
-    tail = printed;
-    queue.push(printed);
-    if (queue.length >= WINDOW) {
-      await queue[queue.length - WINDOW / 2];
-      queue.splice(0, queue.length - WINDOW / 2);
-      await ctx.out.flush();
+        const elapsed = Date.now() - t0;
+        if (elapsed >= 500 && ctx.format.mode === 'tty') ctx.out.write(`(${(elapsed / 1000).toFixed(2)}s)\n`);
+        continue;
+      }
+      const epoch = ctx.session.connects;
+      const reply = ctx.session.send(args);
+      gate.sent();
+      reply.catch(() => undefined);
+      const printed = tail.then(() => reply).then(
+        (v: RespValue) => {
+          ctx.out.write(formatReply(v, ctx.format, isForcedRawCommand(args)));
+          gate.done();
+          trackState(ctx, args, v);
+        },
+        // The connection failed under pipelined commands: the first prints the error as redis-cli
+        // does; those sent after it go again the sequential way (reconnecting, as redis-cli would).
+        async (err: unknown) => {
+          gate.done();
+          if (fatal) return;
+          if (failedEpoch !== epoch) {
+            failedEpoch = epoch;
+            printConnectionError(ctx, err);
+            ctx.session.close();
+            fatal = isFatalReadError(err);
+          } else if ((await runCommand(ctx, args, 1)) === 'fatal') {
+            fatal = true;
+          }
+        },
+      );
+      tail = printed;
+      queue.push(printed);
+      if (queue.length >= WINDOW) {
+        await queue[queue.length - WINDOW / 2];
+        queue.splice(0, queue.length - WINDOW / 2);
+        await ctx.out.flush();
+      }
     }
+    await settle();
+  } finally {
+    gate.release();
   }
-  await settle();
-  return 0;
+  return fatal ? 1 : 0;
 }

@@ -1,11 +1,9 @@
 /**
- * The command table behind `help`, hints and completion: `COMMAND DOCS` (from the server, or the
- * bundled copy of Redis 7.0.15's in command-table.ts) turned into redis-cli's help entries.
- *
- * redis-cli 7.0.15 compiles its table in (help.h, made by utils/generate-command-help.rb from the
- * same docs); `renderArgs` reproduces that script's syntax strings, so that `help` prints the same
- * bytes for a 7.0 server. Against a newer server the server's own docs are used (newer commands and
- * arguments appear), which redis-cli 7.0.15 cannot do.
+ * The command table behind `help`, hints and completion, as redis-cli 7.0.15 builds it
+ * (cliInitHelp): from the server's `COMMAND DOCS` when it can connect, its argument syntax made by
+ * `renderArgs` (cliAddArgument); otherwise from the table compiled into redis-cli (help.h), which is
+ * the bundled copy of Redis 7.0.15's docs in command-table.ts, with help.h's own syntax strings
+ * where they differ (see scripts/gen-command-table.mjs).
  */
 import type { CommandHelp, HelpTable } from '../format/help.js';
 import type { RespValue } from '../resp/value.js';
@@ -27,7 +25,8 @@ export interface CommandDoc {
   /** Upper case, subcommands with a space: `CLIENT KILL`. */
   name: string;
   summary: string;
-  since: string;
+  /** Absent for commands whose docs have none (redis-cli then prints no `since:` line). */
+  since?: string | undefined;
   group: string;
   args: DocArg[];
   /**
@@ -51,17 +50,27 @@ export interface CommandTable extends HelpTable {
   source: 'server' | 'bundled';
 }
 
-/** One argument's syntax (mirrors `argument` of redis 7.0's utils/generate-command-help.rb). */
+/** Argument types whose syntax is their name. */
+const NAMED_TYPES = new Set(['key', 'string', 'integer', 'double', 'pattern', 'unix-time', 'token']);
+
+/** An empty token or name shows as `""` (sdscat_orempty). */
+const orEmpty = (s: string) => (s === '' ? '""' : s);
+
+/**
+ * One argument's syntax (mirrors cliAddArgument of redis-cli 7.0.15, which builds its help from
+ * the server's COMMAND DOCS): `[` for optional, the token, the name (or the alternatives joined by
+ * `|`, or the block joined by spaces), then ` [… ...]` for multiple.
+ */
 export function renderArg(a: DocArg): string {
-  let s: string;
-  if (a.type === 'block') s = (a.args ?? []).map(renderArg).join(' ');
-  else if (a.type === 'oneof') s = (a.args ?? []).map(renderArg).join('|');
-  else if (a.type === 'pure-token') s = a.token ?? a.name;
-  else s = a.name;
-  if (a.multiple) s = a.multipleToken ? `${s} [${a.token ?? ''} ${s} ...]` : `${s} [${s} ...]`;
-  if (a.token !== undefined && a.type !== 'pure-token') s = `${a.token} ${s}`;
-  if (a.optional) s = `[${s}]`;
-  return s;
+  const token = a.token !== undefined ? orEmpty(a.token) : '';
+  let repeat = '';
+  if (NAMED_TYPES.has(a.type)) repeat = orEmpty(a.name);
+  else if (a.type === 'oneof') repeat = (a.args ?? []).map(renderArg).join('|');
+  else if (a.type === 'block') repeat = (a.args ?? []).map(renderArg).join(' ');
+  const tokenPart = token !== '' && a.type !== 'pure-token' ? `${token} ` : token;
+  let s = tokenPart + repeat;
+  if (a.multiple) s += ` [${a.multipleToken ? tokenPart : ''}${repeat} ...]`;
+  return a.optional ? `[${s}]` : s;
 }
 
 /** A command's syntax string: its arguments joined by spaces. */
@@ -142,8 +151,9 @@ export function parseCommandDocs(reply: RespValue): CommandDoc[] {
     const m = new Map(entries(doc));
     out.push({
       name: name.replace(/\|/g, ' ').toUpperCase(),
-      summary: text(m.get('summary')) ?? '',
-      since: text(m.get('since')) ?? '',
+      // printf("%s", NULL) in redis-cli
+      summary: text(m.get('summary')) ?? '(null)',
+      since: text(m.get('since')),
       group: text(m.get('group')) ?? '',
       args: list(m.get('arguments')).map(parseArg),
     });

@@ -112,16 +112,28 @@ export class PtySession {
     return this.lines().join('\n');
   }
 
+  /** Everything on the terminal, scrollback included, right-trimmed, trailing empty rows dropped. */
+  text(): string {
+    const b = this.term.buffer.active;
+    const out: string[] = [];
+    for (let y = 0; y < b.length; y++) out.push(b.getLine(y)?.translateToString(true) ?? '');
+    while (out.length > 0 && out[out.length - 1] === '') out.pop();
+    return out.join('\n');
+  }
+
   /** The cursor, in screen cells (x from 0, y from the viewport top). */
   cursor(): { x: number; y: number } {
     const b = this.term.buffer.active;
     return { x: b.cursorX, y: b.cursorY };
   }
 
-  /** The row the cursor is on. */
+  /**
+   * The row the cursor is on, without trailing spaces (an empty hint draws one space, as in
+   * redis-cli: `echo x` shows `echo x `).
+   */
   cursorLine(): string {
     const b = this.term.buffer.active;
-    return b.getLine(b.viewportY + b.cursorY)?.translateToString(true) ?? '';
+    return (b.getLine(b.viewportY + b.cursorY)?.translateToString(true) ?? '').trimEnd();
   }
 
   /** Palette colour of the foreground at a cell (-1 for the default colour). */
@@ -132,13 +144,17 @@ export class PtySession {
     return cell.getFgColor();
   }
 
-  /** Waits until the screen matches; resolves with it. Fails with the screen shown. */
-  async waitForScreen(pred: Predicate, timeoutMs = 10_000): Promise<string> {
+  /**
+   * Waits until the screen (the visible rows) matches; resolves with it. Fails with the screen
+   * shown. With `{ scrollback: true }` the whole buffer is matched instead.
+   */
+  async waitForScreen(pred: Predicate, timeoutMs = 10_000, opts: { scrollback?: boolean } = {}): Promise<string> {
+    const read = () => (opts.scrollback ? this.text() : this.screen());
     const test = typeof pred === 'function' ? pred : typeof pred === 'string' ? (s: string) => s.includes(pred) : (s: string) => pred.test(s);
     const end = Date.now() + timeoutMs;
     for (;;) {
       await this.writes;
-      const s = this.screen();
+      const s = read();
       if (test(s)) return s;
       if (Date.now() > end) {
         throw new Error(`timed out after ${timeoutMs} ms waiting for ${String(pred)}; screen:\n${s}`);
@@ -146,7 +162,7 @@ export class PtySession {
       if (this.exitCode !== undefined) {
         await new Promise((r) => setTimeout(r, 50));
         await this.writes;
-        const last = this.screen();
+        const last = read();
         if (test(last)) return last;
         throw new Error(`program exited (${this.exitCode}) while waiting for ${String(pred)}; screen:\n${last}`);
       }

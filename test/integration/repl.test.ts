@@ -8,6 +8,7 @@ import { PtySession } from '../helpers/pty.js';
 import { lab } from '../setup/env.js';
 
 const PROMPT = /^(?:\d+\.\d+\.\d+\.\d+:\d+(?:\[\d+\])?(?:\(TX\))?(?: \[TLS\])?|redis \S+|not connected)> /;
+const PROMPT_LINE = (screen: string) => prompts(screen) > 0;
 const prompts = (screen: string) => screen.split('\n').filter((l) => PROMPT.test(l)).length;
 
 const open: PtySession[] = [];
@@ -25,13 +26,13 @@ function both(args: string[], env: Record<string, string> = {}): [PtySession, Pt
 /** Types each line once the previous prompt is back (redis-cli drops keys typed while it works). */
 async function script(s: PtySession, lines: string[]): Promise<string> {
   let n = 1;
-  await s.waitForScreen((sc) => prompts(sc) >= n);
+  await s.waitForScreen((sc) => prompts(sc) >= n, 10_000, { scrollback: true });
   for (const line of lines) {
     s.type(`${line}\r`);
     n++;
-    await s.waitForScreen((sc) => prompts(sc) >= n);
+    await s.waitForScreen((sc) => prompts(sc) >= n, 10_000, { scrollback: true });
   }
-  return s.screen();
+  return s.text();
 }
 
 const port = () => String(lab().servers.main.port);
@@ -49,7 +50,7 @@ describe('REPL next to redis-cli 7.0.15', () => {
       'get "a"b',
       ':set foo',
       ':set',
-      'debug sleep 0.6',
+      'blpop tredis:repl:nothing 0.6',
       'get tredis:repl:k',
       'select 0',
     ];
@@ -70,7 +71,7 @@ describe('REPL next to redis-cli 7.0.15', () => {
 
   it('shows the same hints, shrinking as arguments are typed, dimmed', async () => {
     const [t, r] = both(['-p', port()]);
-    await Promise.all([t.waitForScreen(PROMPT), r.waitForScreen(PROMPT)]);
+    await Promise.all([t.waitForScreen(PROMPT_LINE), r.waitForScreen(PROMPT_LINE)]);
     const steps = ['set', ' foo', ' bar', ' ', 'nx ', '\x15client kill', ' id 5 ', '\x15hset h f v f2 ', '\x15config get'];
     const seen: string[] = [];
     let typed = '';
@@ -94,7 +95,7 @@ describe('REPL next to redis-cli 7.0.15', () => {
 
   it('turns hints off with :set nohints and with the rc file (REDISCLI_RCFILE)', async () => {
     const [t] = both(['-p', port()]);
-    await t.waitForScreen(PROMPT);
+    await t.waitForScreen(PROMPT_LINE);
     t.type('set');
     await t.waitForCursorLine(/> set key value/);
     t.press('C-u');
@@ -106,7 +107,7 @@ describe('REPL next to redis-cli 7.0.15', () => {
     const rc = path.join(rcDir, 'rc');
     writeFileSync(rc, ':set nohints\n:set foo\n');
     const [t2, r2] = both(['-p', port()], { REDISCLI_RCFILE: rc });
-    await Promise.all([t2.waitForScreen(PROMPT), r2.waitForScreen(PROMPT)]);
+    await Promise.all([t2.waitForScreen(PROMPT_LINE), r2.waitForScreen(PROMPT_LINE)]);
     t2.type('get');
     r2.type('get');
     await r2.waitForCursorLine(/> get$/);
@@ -117,7 +118,7 @@ describe('REPL next to redis-cli 7.0.15', () => {
 
   it('completes commands, subcommands and help topics with Tab like redis-cli', async () => {
     const [t, r] = both(['-p', port()]);
-    await Promise.all([t.waitForScreen(PROMPT), r.waitForScreen(PROMPT)]);
+    await Promise.all([t.waitForScreen(PROMPT_LINE), r.waitForScreen(PROMPT_LINE)]);
     const cases: Array<[string, number]> = [['cli', 4], ['client k', 1], ['help @', 3], ['help se', 2]];
     for (const [typed, tabs] of cases) {
       for (const s of [t, r]) s.type(`\x15${typed}`);
@@ -162,7 +163,7 @@ describe('REPL next to redis-cli 7.0.15', () => {
 
   it('Ctrl-C clears the line, Ctrl-D on an empty line quits with status 0', async () => {
     const [t] = both(['-p', port()]);
-    await t.waitForScreen(PROMPT);
+    await t.waitForScreen(PROMPT_LINE);
     t.type('get something');
     await t.waitForCursorLine(/> get something/);
     t.press('C-c');

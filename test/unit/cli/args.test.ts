@@ -228,6 +228,12 @@ describe('-u URI (parseRedisUri, cli_common.c)', () => {
     expect(parseArgs(['-p', '2', '-u', 'redis://h:1']).flags).toMatchObject({ host: 'h', port: 1 });
   });
 
+  // parseRedisUri looks for the port colon with strchr over the whole rest, past the '/':
+  // redis-cli 7.0.15 prints "Could not connect to Redis at h/1:2".
+  it('redis://h/1:2: the port colon is searched past the slash', () => {
+    expect(parseArgs(['-u', 'redis://h/1:2']).flags).toMatchObject({ host: 'h/1', port: 2, db: 1 });
+  });
+
   it('applyUri writes into the given flags', () => {
     const f = defaultFlags();
     applyUri(f, 'rediss://u:p@example.com:7000/9');
