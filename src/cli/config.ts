@@ -59,7 +59,7 @@ export function buildConfig(f: Flags, env: Record<string, string | undefined>, s
       port: f.port,
       socketPath: f.socket,
       tls,
-      timeoutMs: Math.round((f.timeoutSec ?? DEFAULT_TIMEOUT_SEC) * 1000),
+      timeoutMs: Math.max(1, Math.round((f.timeoutSec ?? DEFAULT_TIMEOUT_SEC) * 1000)),
     },
     setup: {
       user: f.user,

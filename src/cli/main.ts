@@ -62,7 +62,7 @@ async function makeTlsPlan(cfg: RunConfig, f: Flags): Promise<TlsPlan | undefine
 async function connectAtStart(ctx: ModeContext, out: StreamSink): Promise<'ok' | 'failed' | 'quiet' | { broken: unknown }> {
   try {
     await ctx.session.connect();
-    ctx.state.db = ctx.session.setup.db;
+    ctx.state.db = ctx.session.currentDb;
     ctx.state.inMulti = false;
     return 'ok';
   } catch (e) {
@@ -122,14 +122,14 @@ async function run(argv: string[]): Promise<number> {
     cluster: flags.cluster,
     errCode: flags.errCode,
     intervalMs: flags.intervalSec * 1000,
-    state: { db: cfg.setup.db, inMulti: false, preMultiDb: 0 },
+    state: { db: 0, inMulti: false, preMultiDb: 0 },
     onPush: (v) => {
       if (ctx.showPushes) out.write(formatPush(v, ctx.format));
     },
     connect: async () => {
       try {
         await ctx.session.connect();
-        ctx.state.db = ctx.session.setup.db;
+        ctx.state.db = ctx.session.currentDb;
         ctx.state.inMulti = false;
         return true;
       } catch (e) {
@@ -197,7 +197,7 @@ async function run(argv: string[]): Promise<number> {
     }
   }
   // Piped commands: redis-cli tries to connect once up front, reports, and goes on regardless.
-  ctx.help = bundledHelp(out);
+  ctx.help = makeHelp(() => ctx.session, (t) => out.write(t));
   const start = await connectAtStart(ctx, out);
   const brokenBy = typeof start === 'object' ? start.broken : undefined;
   const code = await runStdin(ctx, process.stdin, {

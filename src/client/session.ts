@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { IoError, ProtocolError, TlsError, type TredisError } from '../errors.js';
+import { ConnectError, IoError, ProtocolError, TlsError, type TredisError } from '../errors.js';
 import type { ConnectionConfig } from '../connection/config.js';
 import type { TlsPlan } from '../connection/options.js';
 import { openTransport, probeTls, describeEndpoint, type TlsSettled, type TransportTimings } from '../connection/transport.js';
@@ -78,6 +78,9 @@ export class Session {
   timings: SessionTimings = {};
   /** The protocol actually in use after connect. */
   protocol: 2 | 3 = 2;
+  /** The database actually selected (redis-cli's config.dbnum): 0 when SELECT failed. */
+  currentDb = 0;
+  private silenceTimer: NodeJS.Timeout | undefined;
   /** Number of connects that succeeded (for resumption reports). */
   connects = 0;
   /** The TLS outcome of the latest connect (for --show-handshake and :tls). */
@@ -129,6 +132,8 @@ export class Session {
     this.head = 0;
     this.repliesSeen = 0;
     this.introduced = false;
+    clearTimeout(this.silenceTimer);
+    this.silenceTimer = undefined;
     this.firstWriteAt = undefined;
     this.lastTls = undefined;
     this.tlsFacts = undefined;
@@ -163,7 +168,8 @@ export class Session {
       sock.on('error', (err) => this.onSocketEnd(err));
       sock.on('close', () => this.onSocketEnd(undefined));
       this.connects++;
-      await this.introduce();
+      this.currentDb = 0;
+      await this.introduceWithin(this.config.timeoutMs);
       this.introduced = true;
     } catch (err) {
       this.hooks.onConnectionFailed?.(err);
@@ -192,6 +198,26 @@ export class Session {
     });
   }
 
+  /** AUTH/SELECT/HELLO are part of connecting: a server that does not answer them times out. */
+  private async introduceWithin(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const e = new ConnectError(`Could not connect to Redis at ${describeEndpoint(this.config)}: no reply to AUTH/SELECT/HELLO within ${ms / 1000} s`, {
+          code: 'ETIMEDOUT',
+          hint: 'check that the port is a Redis server (and --tls matches it); -t SECONDS changes the timeout',
+        });
+        this.fail(e);
+        reject(e);
+      }, ms);
+    });
+    try {
+      await Promise.race([this.introduce(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /**
    * AUTH → SELECT → HELLO 3 as redis-cli 7.0.15's cliConnect: a failure prints a notice and skips the
    * later steps (cliConnect returns early), but the connection is kept and commands still run.
@@ -205,7 +231,7 @@ export class Session {
       try {
         return await this.send(args);
       } catch (err) {
-        if (!(err instanceof TlsError)) notice('\nI/O error');
+        if (!(err instanceof TlsError) && !(err instanceof ConnectError)) notice("\nI/O error");
         throw err;
       }
     };
@@ -227,6 +253,7 @@ export class Session {
         notice(`SELECT ${db} failed: ${r.value.toString('latin1')}`);
         return;
       }
+      this.currentDb = db;
     }
     if (protocol !== 2) {
       const t0 = process.hrtime.bigint();
@@ -249,7 +276,22 @@ export class Session {
       }
       this.pending.push({ resolve, reject });
       this.write(args);
+      if (this.introduced && this.repliesSeen === 0 && this.silenceTimer === undefined && !isBlockingCommand(args)) this.watchSilence();
     });
+  }
+
+  /**
+   * redis-cli waits forever for a server that accepted the connection but never answers. Replies may
+   * legitimately take long, so this does not fail: it says once, on stderr, that nothing came back.
+   */
+  private watchSilence(): void {
+    const ms = this.config.timeoutMs;
+    this.silenceTimer = setTimeout(() => {
+      if (this.repliesSeen === 0 && this.isConnected) {
+        this.hooks.onNotice?.(`Warning: no reply from ${describeEndpoint(this.config)} after ${ms / 1000} s (is it a Redis server?); still waiting, Ctrl-C to stop`);
+      }
+    }, ms);
+    this.silenceTimer.unref();
   }
 
   /** Writes a command whose replies come as pushes (SUBSCRIBE in RESP3, MONITOR's stream). */
@@ -287,6 +329,9 @@ export class Session {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.silenceTimer !== undefined && this.repliesSeen === 0) {
+      clearTimeout(this.silenceTimer);
+    }
     if (this.failure) return;
     try {
       this.decoder.feed(chunk);
@@ -404,4 +449,12 @@ export class Session {
     for (const p of pend) p.reject(new IoError('connection closed', { code: 'ECLOSED' }));
     this.notifyClosed();
   }
+}
+
+/** Commands whose first reply may rightly take as long as the server likes. */
+const BLOCKING = new Set(['blpop', 'brpop', 'brpoplpush', 'blmove', 'blmpop', 'bzpopmin', 'bzpopmax', 'bzmpop', 'xread', 'xreadgroup', 'wait', 'waitaof', 'debug', 'subscribe', 'psubscribe', 'ssubscribe', 'monitor', 'sync', 'psync', 'eval', 'evalsha', 'fcall', 'save', 'keys', 'flushall', 'flushdb']);
+
+function isBlockingCommand(args: CommandArgs): boolean {
+  const a = args[0];
+  return a !== undefined && BLOCKING.has(a.toString().toLowerCase());
 }

@@ -34,19 +34,19 @@ export function trackState(ctx: ModeContext, args: Buffer[], reply: RespValue): 
   const argc = args.length;
   const st = ctx.state;
   if (isCommand(args[0], 'select') && argc === 2 && !isErr) {
-    st.db = ctx.session.setup.db = Number.parseInt(args[1]!.toString('latin1'), 10) | 0;
+    st.db = ctx.session.setup.db = ctx.session.currentDb = Number.parseInt(args[1]!.toString('latin1'), 10) | 0;
   } else if (isCommand(args[0], 'multi') && argc === 1 && !isErr) {
     st.inMulti = true;
     st.preMultiDb = st.db;
   } else if (isCommand(args[0], 'exec') && argc === 1 && st.inMulti) {
     st.inMulti = false;
-    if (isErr || reply.kind === 'null') st.db = ctx.session.setup.db = st.preMultiDb;
+    if (isErr || reply.kind === 'null') st.db = ctx.session.setup.db = ctx.session.currentDb = st.preMultiDb;
   } else if (isCommand(args[0], 'discard') && argc === 1 && !isErr) {
     st.inMulti = false;
-    st.db = ctx.session.setup.db = st.preMultiDb;
+    st.db = ctx.session.setup.db = ctx.session.currentDb = st.preMultiDb;
   } else if (isCommand(args[0], 'reset') && argc === 1 && !isErr) {
     st.inMulti = false;
-    st.db = ctx.session.setup.db = 0;
+    st.db = ctx.session.setup.db = ctx.session.currentDb = 0;
   } else if (isCommand(args[0], 'auth') && (argc === 2 || argc === 3) && !isErr) {
     // later reconnects authenticate the same way (redis-cli keeps the typed AUTH for cliConnect)
     if (argc === 3) ctx.session.setup.user = args[1]!.toString();

@@ -7,6 +7,7 @@
 //   {port} {tlsPort} {socket} {ca}            the lab's `main` server (plaintext, TLS, unix socket)
 //   {pwPort} {pass} {aclUser} {aclPass}       the lab's `password` server and its secrets
 //   {deadPort}                                a loopback port nothing listens on
+//   {garbagePort} {closerPort}                fake servers: answer `?garbage`, or close on the first bytes
 // `setup` commands are written as RESP on a node:net connection to `main` before EACH side runs,
 // so a row that mutates data starts from the same state for both programs.
 //
@@ -20,7 +21,7 @@ import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../../scripts/lib/tls-lab.mjs';
 import { run, TREDIS_CLI, type RunResult } from '../helpers/run.js';
 import { lab } from '../setup/env.js';
@@ -397,6 +398,7 @@ const connecting: Case[] = [
   { name: '-u Illegal character in URI encoding', args: ['-u', 'redis://u:p%zz@127.0.0.1:{port}', 'PING'] },
   { name: '-u %4 before @: Illegal character', args: ['-u', 'redis://:p%4@127.0.0.1:{port}', 'PING'] },
   { name: '-u % before @: Incomplete URI encoding', args: ['-u', 'redis://:p%@127.0.0.1:{port}', 'PING'] },
+  { name: '-u the port colon is searched past the slash', args: ['-u', 'redis://127.0.0.1/1:{port}', 'PING'] },
   { name: '-a prints the warning', args: [...PW, '-a', '{pass}', 'PING'], tls: false },
   { name: '-a --no-auth-warning', args: [...PW, '--no-auth-warning', '-a', '{pass}', 'PING'] },
   { name: '--pass', args: [...PW, '--pass', '{pass}', 'PING'] },
@@ -428,6 +430,24 @@ const connecting: Case[] = [
   { name: '--show-pushes maybe', args: [...P, '--show-pushes', 'maybe', 'PING'] },
   { name: 'connection refused, one-shot', args: ['-p', '{deadPort}', 'PING'] },
   { name: 'connection refused, piped', args: ['-p', '{deadPort}'], stdin: 'PING\nPING\n' },
+  // Unreadable replies: redis-cli survives EOF and resets when reading stdin (it reconnects for the
+  // next command) but exits 1 on a protocol error; during AUTH/SELECT/HELLO at start it prints only
+  // "\nI/O error" and the first command meets the error again.
+  { name: 'garbage reply, one-shot', args: ['-p', '{garbagePort}', 'PING'] },
+  { name: 'garbage reply, piped: exit 1 at the first', args: ['-p', '{garbagePort}'], stdin: 'PING\nPING\n' },
+  { name: 'garbage reply, piped tty', args: ['-p', '{garbagePort}'], stdin: 'ECHO a\n"bad\nPING\n', env: TTY },
+  { name: 'garbage reply, piped, help needs no reply', args: ['-p', '{garbagePort}'], stdin: 'help\nPING\n' },
+  { name: 'garbage HELLO, -3 one-shot', args: ['-p', '{garbagePort}', '-3', 'PING'] },
+  { name: 'garbage HELLO, -3 piped', args: ['-p', '{garbagePort}', '-3'], stdin: 'PING\nPING\n' },
+  { name: 'garbage HELLO, -3 piped, no input', args: ['-p', '{garbagePort}', '-3'], stdin: '' },
+  { name: 'garbage AUTH, -a piped', args: ['-p', '{garbagePort}', '--no-auth-warning', '-a', 'x'], stdin: 'PING\n' },
+  { name: 'garbage SELECT, -n piped --json', args: ['-p', '{garbagePort}', '-n', '2', '--json'], stdin: 'PING\n' },
+  { name: 'closed without a reply, one-shot', args: ['-p', '{closerPort}', 'PING'] },
+  { name: 'closed without a reply, piped', args: ['-p', '{closerPort}'], stdin: 'PING\nPING\n' },
+  { name: 'closed during HELLO, -3 one-shot', args: ['-p', '{closerPort}', '-3', 'PING'] },
+  { name: 'closed during HELLO, -3 piped', args: ['-p', '{closerPort}', '-3'], stdin: 'PING\nPING\n' },
+  { name: 'closed during SELECT, -n piped tty', args: ['-p', '{closerPort}', '-n', '3'], stdin: 'PING\n', env: TTY },
+  { name: 'closed during AUTH, -a one-shot', args: ['-p', '{closerPort}', '--no-auth-warning', '-a', 'x', 'PING'] },
   { name: 'port out of range', args: ['-p', '99999', 'PING'] },
   { name: 'negative port', args: ['-p', '-1', 'PING'] },
   { name: 'unix socket path is a regular file', args: ['-s', '/etc/hostname', 'PING'] },
@@ -487,12 +507,14 @@ interface Env {
   aclUser: string;
   aclPass: string;
   deadPort: number;
+  garbagePort: number;
+  closerPort: number;
   home: string;
 }
 let ENV: Env;
 
 function fill(s: string, index: number): string {
-  return s.replace(/\{(k|port|tlsPort|socket|ca|pwPort|pass|aclUser|aclPass|deadPort)\}/g, (_, name: string) =>
+  return s.replace(/\{(k|port|tlsPort|socket|ca|pwPort|pass|aclUser|aclPass|deadPort|garbagePort|closerPort)\}/g, (_, name: string) =>
     name === 'k' ? `dt${index}:` : String(ENV[name as keyof Env]),
   );
 }
@@ -612,6 +634,18 @@ const view = (r: RunResult, norm?: Case['norm']) => ({
 });
 
 let redisCliVersion = '';
+const fakes: net.Server[] = [];
+
+/** A loopback server that answers every read with `reply`, or closes the connection when null. */
+async function fakeServer(reply: string | null): Promise<number> {
+  const server = net.createServer((s) => {
+    s.on('error', () => undefined);
+    s.on('data', () => (reply === null ? s.end() : s.write(reply)));
+  });
+  fakes.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return (server.address() as net.AddressInfo).port;
+}
 
 beforeAll(async () => {
   const { servers, certs, secrets } = lab();
@@ -625,9 +659,15 @@ beforeAll(async () => {
     aclUser: secrets.aclUser,
     aclPass: secrets.aclPassword,
     deadPort: (await freePorts(1))[0]!,
+    garbagePort: await fakeServer('?garbage\r\n'),
+    closerPort: await fakeServer(null),
     home: mkdtempSync(path.join(os.tmpdir(), 'tredis-diff-home-')),
   };
   redisCliVersion = execFileSync('redis-cli', ['--version'], { encoding: 'utf8' });
+});
+
+afterAll(async () => {
+  await Promise.all(fakes.map((f) => new Promise((r) => f.close(r))));
 });
 
 describe('differential: redis-cli 7.0.15 vs tredis-cli', () => {

@@ -4,7 +4,8 @@
 // test/integration/repl-help.test.ts.
 import { describe, expect, it } from 'vitest';
 import { formatCommandHelp, formatHelp } from '../../../src/format/help.js';
-import { buildTable, parseCommandDocs, renderArg, type DocArg } from '../../../src/repl/command-docs.js';
+import { buildTable, parseCommandDocs, renderArg, renderArgs, type DocArg } from '../../../src/repl/command-docs.js';
+import { bundledDocs } from '../../../src/repl/command-table.js';
 import { bundledTable } from '../../../src/repl/help-table.js';
 import { globEscape, KeyCache, scanKeys } from '../../../src/repl/key-cache.js';
 import { runMeta, type MetaContext } from '../../../src/repl/meta-commands.js';
@@ -28,6 +29,9 @@ describe('renderArg (generate-command-help.rb of redis 7.0)', () => {
       arg: { name: 't', type: 'oneof', token: 'TYPE', optional: true, args: [{ name: 'a', type: 'pure-token', token: 'NORMAL' }, { name: 'b', type: 'pure-token', token: 'MASTER' }] },
       expected: '[TYPE NORMAL|MASTER]',
     },
+    { name: 'empty token shows as ""', arg: { name: 'empty_string', type: 'pure-token', token: '' }, expected: '""' },
+    { name: 'pure token, multiple', arg: { name: 't', type: 'pure-token', token: 'T', multiple: true }, expected: 'T [ ...]' },
+    { name: 'unknown type shows only its token', arg: { name: 'x', type: 'future-type', token: 'X' }, expected: 'X ' },
     {
       name: 'multiple block',
       arg: { name: 'data', type: 'block', multiple: true, args: [{ name: 'field', type: 'string' }, { name: 'value', type: 'string' }] },
@@ -42,9 +46,20 @@ describe('renderArg (generate-command-help.rb of redis 7.0)', () => {
     { name: 'CLIENT LIST', params: '[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]' },
     { name: 'CLIENT TRACKING', params: 'ON|OFF [REDIRECT client-id] [PREFIX prefix [PREFIX prefix ...]] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]' },
     { name: 'PFSELFTEST', params: '' },
-    { name: 'REPLICAOF', params: 'host port' }, // help.h text kept (the 7.0.15 docs say host port|NO ONE)
+    // help.h's own text for these (what redis-cli 7.0.15 prints without a server) …
+    { name: 'REPLICAOF', params: 'host port' },
+    { name: 'MIGRATE', params: 'host port key| destination-db timeout [COPY] [REPLACE] [[AUTH password]|[AUTH2 username password]] [KEYS key [key ...]]' },
   ])('bundled $name', ({ name, params }) => {
     expect(bundledTable().commands.find((c) => c.name === name)?.params).toBe(params);
+  });
+
+  // … and what it prints from the 7.0.15 server's docs (redis-cli 7.0.15 with a server).
+  it.each([
+    { name: 'REPLICAOF', params: 'host port|NO ONE' },
+    { name: 'MIGRATE', params: 'host port key|"" destination-db timeout [COPY] [REPLACE] [[AUTH password]|[AUTH2 username password]] [KEYS key [key ...]]' },
+    { name: 'BITFIELD_RO', params: 'key [GET encoding offset [GET encoding offset ...]]' },
+  ])('from the docs: $name', ({ name, params }) => {
+    expect(renderArgs(bundledDocs().find((d) => d.name === name)!.args)).toBe(params);
   });
 });
 
