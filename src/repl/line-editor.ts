@@ -272,6 +272,10 @@ export class LineEditor {
         case 'right': return this.edit(ed.wordRight);
         case 'c':
           this.endLine('^C');
+          if (!opts.history) {
+            this.finish(''); // a question (confirmation): Ctrl-C answers "no"
+            return;
+          }
           this.line = ed.EMPTY_LINE;
           this.navIndex = this.nav.length - 1;
           this.nav[this.navIndex] = '';
