@@ -14,6 +14,11 @@ export interface RunOptions {
    * empty), so a program that reads it sees end of input at once.
    */
   stdin?: Buffer | string;
+  /**
+   * stderr goes into the same pipe as stdout (`2>&1`), so the result shows how the two interleave,
+   * as on a terminal; `stderr` is then empty.
+   */
+  mergeStderr?: boolean;
   /** Killed (SIGKILL) after this many milliseconds; default 10 000. */
   timeoutMs?: number;
   cwd?: string;
@@ -38,7 +43,9 @@ export function run(file: string, args: readonly string[], opts: RunOptions = {}
   }
   const hasStdin = opts.stdin !== undefined;
   return new Promise((resolve, reject) => {
-    const child = spawn(file, [...args], {
+    // `sh -c 'exec "$0" "$@" 2>&1' file args…`: the program itself, with fd 2 dup'ed onto fd 1.
+    const [cmd, argv] = opts.mergeStderr ? ['/bin/sh', ['-c', 'exec "$0" "$@" 2>&1', file, ...args]] : [file, [...args]];
+    const child = spawn(cmd, argv, {
       env,
       cwd: opts.cwd,
       stdio: [hasStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
