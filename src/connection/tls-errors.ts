@@ -162,6 +162,9 @@ export function explainHandshakeError(err: NodeJS.ErrnoException, during: 'hands
 export function explainContextError(err: NodeJS.ErrnoException, files: { cert?: string | undefined; key?: string | undefined; p12?: string | undefined }): TlsExplanation {
   const code = err.code ?? '';
   const msg = err.message ?? String(err);
+  if (/ECDH curve/i.test(msg)) {
+    return { code: 'TLS_GROUPS', reason: `unknown key exchange group in --tls-groups (${msg})`, hint: 'give --tls-groups colon-separated group names OpenSSL knows, e.g. X25519:P-256:P-384' };
+  }
   if (/KEY_VALUES_MISMATCH|key values mismatch/i.test(code + msg)) {
     return { code: 'KEY_MISMATCH', reason: `the private key ${files.key} does not belong to the certificate ${files.cert}`, hint: 'pass the key that was generated with that certificate to --key' };
   }

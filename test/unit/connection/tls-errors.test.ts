@@ -228,6 +228,7 @@ describe('explainContextError', () => {
     { name: 'key mismatch', e: err('ERR_OSSL_X509_KEY_VALUES_MISMATCH', 'key values mismatch'), code: 'KEY_MISMATCH', reason: 'the private key /c.key does not belong to the certificate /c.crt' },
     { name: 'bad decrypt', e: err('ERR_OSSL_BAD_DECRYPT', 'bad decrypt'), code: 'BAD_PASSPHRASE', reason: 'wrong passphrase for /c.key' },
     { name: 'no PEM', e: err('ERR_OSSL_PEM_NO_START_LINE', 'no start line'), code: 'BAD_PEM', reason: 'could not read a PEM key from /c.crt /c.key' },
+    { name: 'unknown --tls-groups name', e: err('ERR_CRYPTO_OPERATION_FAILED', 'Failed to set ECDH curve'), code: 'TLS_GROUPS', reason: 'unknown key exchange group in --tls-groups (Failed to set ECDH curve)' },
     { name: 'anything else', e: err('ERR_X', 'odd'), code: 'TLS_CONTEXT', reason: 'could not load the client certificate or key: odd' },
   ])('$name', ({ e, code, reason }) => {
     expect(explainContextError(e, files)).toMatchObject({ code, reason });
