@@ -63,7 +63,8 @@ export class PtySession {
     const cols = opts.cols ?? 100;
     const rows = opts.rows ?? 40;
     const env: Record<string, string> = {};
-    const merged = { ...process.env, TERM: 'xterm-256color', HOME: this.home, REDISCLI_HISTFILE: this.histfile, ...opts.env };
+    // A person's terminal: colour settings of the test run itself (CI sets NO_COLOR and CI, which Node reads as "no colour") are not inherited.
+    const merged = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, NODE_DISABLE_COLORS: undefined, CI: undefined, TERM: 'xterm-256color', HOME: this.home, REDISCLI_HISTFILE: this.histfile, ...opts.env };
     for (const [k, v] of Object.entries(merged)) if (v !== undefined) env[k] = v;
     this.term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
     this.proc = pty.spawn(file, args, { name: 'xterm-256color', cols, rows, cwd: this.home, env });

@@ -20,10 +20,13 @@ interface Screen {
   exit: Promise<number>;
 }
 
+/** A person's terminal: colour settings of the test run itself (CI sets NO_COLOR and CI, which Node reads as "no colour") are not inherited. */
+const NEUTRAL_COLOR_ENV = { NO_COLOR: undefined, FORCE_COLOR: undefined, NODE_DISABLE_COLORS: undefined, CI: undefined };
+
 function spawnOnPty(args: string[], env: Record<string, string | undefined> = {}): Screen {
   const term = new xterm.Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
   const fullEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, TERM: 'xterm-256color', ...env })) if (v !== undefined) fullEnv[k] = v;
+  for (const [k, v] of Object.entries({ ...process.env, ...NEUTRAL_COLOR_ENV, TERM: 'xterm-256color', ...env })) if (v !== undefined) fullEnv[k] = v;
   const p = pty.spawn(process.execPath, [TREDIS_CLI, ...args], { cols: COLS, rows: ROWS, env: fullEnv, name: 'xterm-256color' });
   let pending = Promise.resolve();
   const screen: Screen = {
