@@ -32,9 +32,11 @@ function measure(cmd, args, { stdinFile, env } = {}) {
     const t0 = process.hrtime.bigint();
     // GNU time reports the peak RSS of the child (%M, KiB) on its stderr's last line.
     const useTime = existsSync('/usr/bin/time');
+    const fullEnv = { ...process.env, ...env };
+    for (const [k, v] of Object.entries(fullEnv)) if (v === undefined) delete fullEnv[k];
     const child = useTime
-      ? spawn('/usr/bin/time', ['-f', '__RSS__%M', cmd, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] })
-      : spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+      ? spawn('/usr/bin/time', ['-f', '__RSS__%M', cmd, ...args], { env: fullEnv, stdio: ['pipe', 'pipe', 'pipe'] })
+      : spawn(cmd, args, { env: fullEnv, stdio: ['pipe', 'pipe', 'pipe'] });
     const hash = createHash('sha256');
     let bytes = 0;
     let err = '';
@@ -63,14 +65,14 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-async function compare(name, makeArgs, { rounds, stdinFile, note }) {
+async function compare(name, makeArgs, { rounds, stdinFile, note, env }) {
   const res = { redis: [], tredis: [] };
   for (let i = 0; i < rounds; i++) {
     // Alternate the order so neither tool always runs on a warmer machine.
     const order = i % 2 ? ['tredis', 'redis'] : ['redis', 'tredis'];
     for (const who of order) {
       const bin = who === 'redis' ? 'redis-cli' : TREDIS;
-      res[who].push(await measure(bin, makeArgs(who), { stdinFile }));
+      res[who].push(await measure(bin, makeArgs(who), { stdinFile, env }));
     }
   }
   const r = { ms: median(res.redis.map((x) => x.ms)), rss: median(res.redis.map((x) => x.rssKiB)) };
@@ -98,6 +100,11 @@ try {
   const rows = [];
   rows.push(await compare('start-up: PING over TCP', () => [...plain, 'PING'], { rounds: quick ? 10 : 30 }));
   rows.push(await compare('start-up: PING over TLS', () => [...tls, 'PING'], { rounds: quick ? 10 : 30 }));
+  if (process.env.NODE_EXTRA_CA_CERTS) {
+    // Node parses every certificate of NODE_EXTRA_CA_CERTS at each start (~50 ms here): show both.
+    rows.push(await compare('start-up: PING over TCP, NODE_EXTRA_CA_CERTS unset', () => [...plain, 'PING'], { rounds: quick ? 10 : 30, env: { NODE_EXTRA_CA_CERTS: undefined } }));
+    rows.push(await compare('start-up: PING over TLS, NODE_EXTRA_CA_CERTS unset', () => [...tls, 'PING'], { rounds: quick ? 10 : 30, env: { NODE_EXTRA_CA_CERTS: undefined } }));
+  }
   rows.push(await compare(`piped stdin: ${n} SET/GET over TCP`, () => plain, { rounds: R, stdinFile: cmdFile }));
   rows.push(await compare(`piped stdin: ${n} SET/GET over TLS`, () => tls, { rounds: R, stdinFile: cmdFile }));
   rows.push(await compare('huge reply: GET 100 MB over TLS (raw)', () => [...tls, 'GET', 'bench:big'], { rounds: R }));

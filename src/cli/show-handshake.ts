@@ -1,6 +1,6 @@
 import { styleText } from 'node:util';
 import type { Session, SessionHooks } from '../client/session.js';
-import { expiryWarnings } from '../connection/handshake.js';
+import { expiryWarnings, mayWarnOfExpiry } from '../connection/handshake.js';
 import type { TlsSettled } from '../connection/transport.js';
 import { loadHandshakeTable, renderHandshakeJson, renderHandshakeText, type TableConstructor } from '../format/handshake.js';
 
@@ -47,6 +47,7 @@ export async function createHandshakeReporter(opts: HandshakeReporterOptions): P
       },
       onTlsSettled: (_st: TlsSettled) => {
         try {
+          if (!mayWarnOfExpiry(session().tlsFacts, session().firstPeerCertificate)) return;
           const tls = session().handshakeReport().tls;
           for (const w of tls ? expiryWarnings(tls) : []) {
             if (warned.has(w)) continue;

@@ -566,6 +566,25 @@ function stageOf(code: string, err: unknown): HandshakeStage {
  * Certificates of the server chain and our client certificate that expire within 14 days (or have
  * expired), as sentences for `Warning: …` lines on stderr.
  */
+/**
+ * Cheap pre-check for the start-up path: could `expiryWarnings` find anything? Reads only the dates
+ * of the peer chain and of the local certificate, so the full report is built only when it might.
+ */
+export function mayWarnOfExpiry(facts: TlsFacts | undefined, firstPeer: DetailedPeerCertificate | undefined, now: Date = new Date()): boolean {
+  const limit = now.getTime() + WARN_DAYS * 86_400_000;
+  const soon = (c: { valid_to?: string } | null | undefined) => c?.valid_to !== undefined && Date.parse(c.valid_to) < limit;
+  if (soon(facts?.local)) return true;
+  const seen = new Set<unknown>();
+  let cur = (facts?.peer ?? firstPeer) as (DetailedPeerCertificate & { issuerCertificate?: DetailedPeerCertificate }) | null | undefined;
+  while (cur && !seen.has(cur) && Object.keys(cur).length > 0) {
+    if (soon(cur)) return true;
+    seen.add(cur);
+    cur = cur.issuerCertificate;
+  }
+  // No peer certificate to look at (a failed handshake): let the full check decide.
+  return facts?.peer == null && firstPeer === undefined;
+}
+
 export function expiryWarnings(tls: TlsReport): string[] {
   const out: string[] = [];
   for (const c of tls.chain.certificates) {
