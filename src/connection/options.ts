@@ -61,7 +61,7 @@ function readOrThrow(fs: FileReader, path: string, what: string, flag: string): 
     return fs.readFile(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : String((err as Error).message);
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : code === 'ENOTDIR' ? 'a part of the path is not a folder' : String((err as Error).message);
     throw new TlsError(`Could not read ${what} ${path}: ${why}`, {
       code: 'TLS_FILE',
       hint: `check the path given to ${flag}`,

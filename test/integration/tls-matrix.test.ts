@@ -3,7 +3,7 @@
 // 7.0.15 has a wording (connection refused, unknown host, missing socket) it is run on the same
 // argv and compared.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,8 +73,6 @@ beforeAll(async () => {
   mkdirSync(path.join(tmp, 'nocerts'));
   writeFileSync(path.join(tmp, 'nocerts', 'readme.txt'), 'no certificates here\n');
   writeFileSync(path.join(tmp, 'garbage.key'), '-----BEGIN PRIVATE KEY-----\nnot base64!\n-----END PRIVATE KEY-----\n');
-  copyFileSync(certs().ca, path.join(tmp, 'unreadable.crt'));
-  chmodSync(path.join(tmp, 'unreadable.crt'), 0o000);
   silent = net.createServer((s) => {
     silentSockets.add(s);
     s.on('error', () => undefined);
@@ -355,10 +353,11 @@ describe.concurrent('key and certificate files', () => {
     expect(r.err).toBe(message());
   });
 
-  it.skipIf(process.getuid?.() === 0)('unreadable --cacert (mode 000)', async () => {
-    const f = path.join(tmp, 'unreadable.crt');
+  // (Permission bits do not stop root, which CI runs as; a path through a file fails for everyone.)
+  it('--cacert path that runs through a file', async () => {
+    const f = path.join(certs().ca, 'ca.crt');
     const r = await cli(['--tls', '-p', tlsPort('main'), '--cacert', f, 'ping']);
-    expectFailure(r, `Could not read CA certificate file ${f}: permission denied\n`);
+    expectFailure(r, `Could not read CA certificate file ${f}: a part of the path is not a folder\n`);
   });
 
   it('a key file that is not PEM', async () => {
