@@ -211,3 +211,21 @@ export class PtySession {
     if (this.ownHome) rmSync(this.home, { recursive: true, force: true });
   }
 }
+
+/** A redis-cli style prompt at the start of a screen line (db, MULTI, TLS badge, socket, not connected). */
+export const PROMPT = /^(?:\d+\.\d+\.\d+\.\d+:\d+(?:\[\d+\])?(?:\(TX\))?(?: \[TLS\])?|redis \S+|not connected)> /;
+
+/** How many prompts a screen shows. */
+export const countPrompts = (screen: string): number => screen.split('\n').filter((l) => PROMPT.test(l)).length;
+
+/** Types each line once the previous prompt is back (redis-cli drops keys typed while it works); returns the screen text. */
+export async function runScript(s: PtySession, lines: string[]): Promise<string> {
+  let n = 1;
+  await s.waitForScreen((sc) => countPrompts(sc) >= n, 10_000, { scrollback: true });
+  for (const line of lines) {
+    s.type(`${line}\r`);
+    n++;
+    await s.waitForScreen((sc) => countPrompts(sc) >= n, 10_000, { scrollback: true });
+  }
+  return s.text();
+}

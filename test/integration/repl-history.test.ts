@@ -4,11 +4,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PtySession } from '../helpers/pty.js';
+import { countPrompts, PtySession, runScript as script } from '../helpers/pty.js';
 import { lab } from '../setup/env.js';
 
-const PROMPT = /^(?:\d+\.\d+\.\d+\.\d+:\d+(?:\[\d+\])?(?:\(TX\))?|not connected)> /;
-const prompts = (screen: string) => screen.split('\n').filter((l) => PROMPT.test(l)).length;
+
 
 const open: PtySession[] = [];
 afterEach(async () => {
@@ -18,16 +17,6 @@ afterEach(async () => {
 function track(s: PtySession): PtySession {
   open.push(s);
   return s;
-}
-
-async function script(s: PtySession, lines: string[]): Promise<void> {
-  let n = 1;
-  await s.waitForScreen((sc) => prompts(sc) >= n, 10_000, { scrollback: true });
-  for (const line of lines) {
-    s.type(`${line}\r`);
-    n++;
-    await s.waitForScreen((sc) => prompts(sc) >= n, 10_000, { scrollback: true });
-  }
 }
 
 const port = () => String(lab().servers.main.port);
@@ -74,7 +63,7 @@ describe('REPL history', () => {
     await first.waitForExit();
 
     const t = track(PtySession.tredis(['-p', port()], {}, first.home));
-    await t.waitForScreen((s) => prompts(s) >= 1);
+    await t.waitForScreen((s) => countPrompts(s) >= 1);
     t.press('Up');
     await t.waitForCursorLine(/> ping \[message\]$/); // with its hint
     t.press('Up');

@@ -4,12 +4,11 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PtySession } from '../helpers/pty.js';
+import { countPrompts, PtySession, runScript as script } from '../helpers/pty.js';
 import { lab } from '../setup/env.js';
 
-const PROMPT = /^(?:\d+\.\d+\.\d+\.\d+:\d+(?:\[\d+\])?(?:\(TX\))?(?: \[TLS\])?|redis \S+|not connected)> /;
-const PROMPT_LINE = (screen: string) => prompts(screen) > 0;
-const prompts = (screen: string) => screen.split('\n').filter((l) => PROMPT.test(l)).length;
+const PROMPT_LINE = (screen: string) => countPrompts(screen) > 0;
+
 
 const open: PtySession[] = [];
 afterEach(async () => {
@@ -21,18 +20,6 @@ function both(args: string[], env: Record<string, string> = {}): [PtySession, Pt
   const r = PtySession.redisCli(args, { env });
   open.push(t, r);
   return [t, r];
-}
-
-/** Types each line once the previous prompt is back (redis-cli drops keys typed while it works). */
-async function script(s: PtySession, lines: string[]): Promise<string> {
-  let n = 1;
-  await s.waitForScreen((sc) => prompts(sc) >= n, 10_000, { scrollback: true });
-  for (const line of lines) {
-    s.type(`${line}\r`);
-    n++;
-    await s.waitForScreen((sc) => prompts(sc) >= n, 10_000, { scrollback: true });
-  }
-  return s.text();
 }
 
 const port = () => String(lab().servers.main.port);
@@ -99,7 +86,7 @@ describe('REPL next to redis-cli 7.0.15', () => {
     t.type('set');
     await t.waitForCursorLine(/> set key value/);
     t.press('C-u');
-    await t.enter(':set nohints', (s) => prompts(s) >= 2);
+    await t.enter(':set nohints', (s) => countPrompts(s) >= 2);
     t.type('set');
     await t.waitForCursorLine(/> set$/);
 
