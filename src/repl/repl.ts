@@ -193,6 +193,7 @@ export async function runRepl(ctx: ModeContext, opts: ReplOptions): Promise<numb
     fetchDocs();
   };
 
+  let fatal = false;
   const runUserCommand = async (args: Buffer[], repeat: number) => {
     const danger = prefs.confirm ? dangerOf(args) : null;
     if (danger !== null) {
@@ -212,7 +213,8 @@ export async function runRepl(ctx: ModeContext, opts: ReplOptions): Promise<numb
     ctx.signal = ac.signal;
     const t0 = Date.now();
     try {
-      await runCommand(ctx, args, repeat);
+      // A reply that cannot be parsed ends redis-cli with exit status 1, in the REPL too.
+      if ((await runCommand(ctx, args, repeat)) === 'fatal') fatal = true;
     } finally {
       current = undefined;
       ctx.signal = undefined;
@@ -280,11 +282,12 @@ export async function runRepl(ctx: ModeContext, opts: ReplOptions): Promise<numb
       remember(line, action);
       if (action.kind === 'quit') break;
       await perform(action);
+      if (fatal) break;
     }
   } finally {
     editor.stop();
     await ctx.out.flush();
     ctx.session.close();
   }
-  return 0;
+  return fatal ? 1 : 0;
 }

@@ -2,6 +2,7 @@
 // against the lab's main server, get the same keys, and their screens are compared. redis-cli's
 // screen is the truth for prompts, replies, hints, completion and help.
 import { writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { countPrompts, PtySession, runScript as script } from '../helpers/pty.js';
@@ -129,6 +130,29 @@ describe('REPL next to redis-cli 7.0.15', () => {
     await t.waitForCursorLine(/> CLIENT/);
     t.type(' x');
     await t.waitForCursorLine(/> CLIENT x$/);
+  });
+
+  it('a reply that is not RESP ends the session with status 1, as redis-cli does', async () => {
+    // A fake server: accepts, then answers anything with bytes that are not RESP.
+    const server = net.createServer((c) => {
+      c.on('error', () => undefined);
+      c.on('data', () => c.end('?garbage\r\n'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = String((server.address() as net.AddressInfo).port);
+      const [t, r] = both(['-p', port]);
+      await Promise.all([t.waitForScreen(PROMPT_LINE), r.waitForScreen(PROMPT_LINE)]);
+      t.type('ping\r');
+      r.type('ping\r');
+      const [tc, rc] = await Promise.all([t.waitForExit(), r.waitForExit()]);
+      expect(tc).toBe(rc);
+      expect(tc).toBe(1);
+      expect(t.text()).toContain('Error: Protocol error, got "?" as reply type byte');
+      expect(r.text()).toContain('Error: Protocol error, got "?" as reply type byte');
+    } finally {
+      server.close();
+    }
   });
 
   it('prints help like redis-cli (help CMD, help @group, help with subcommands)', async () => {
