@@ -35,8 +35,25 @@ export class StreamSink implements OutputSink {
     const parts = this.chunks;
     this.chunks = [];
     this.size = 0;
-    const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
-    return this.stream.write(data);
+    if (parts.length === 1) return this.stream.write(parts[0]!);
+    // Small pieces are joined into one write; a large payload is written as it is, never copied.
+    let ok = true;
+    let small: Array<Buffer | string> = [];
+    const writeSmall = () => {
+      if (small.length === 0) return;
+      ok = this.stream.write(small.length === 1 ? small[0]! : Buffer.concat(small.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)))) && ok;
+      small = [];
+    };
+    for (const p of parts) {
+      if (p.length >= 65536) {
+        writeSmall();
+        ok = this.stream.write(p) && ok;
+      } else {
+        small.push(p);
+      }
+    }
+    writeSmall();
+    return ok;
   }
 
   flush(): Promise<void> {

@@ -16,26 +16,22 @@ import { writeRaw } from './raw.js';
 import { ByteSink, delimiterBytes } from './sink.js';
 import { formatInvalidateTty, isInvalidatePush, writeTty } from './tty.js';
 
-/**
- * One reply as redis-cli prints it (mirrors `cliFormatReply`). `verbatim` is the forced-raw path of
- * INFO and friends (see `isForcedRawCommand`): the raw form whatever the mode, and no `-D` after it.
- * The result may share memory with `value`'s Buffers.
- */
-export function formatReply(value: RespValue, opts: FormatOptions, verbatim = false): Buffer {
-  const out = new ByteSink();
+/** A string reply in raw mode: its bytes, then -D. */
+function isPlainRaw(value: RespValue, opts: FormatOptions): value is Extract<RespValue, { kind: 'bulk' | 'simple' | 'verbatim' }> {
+  return opts.mode === 'raw' && (value.kind === 'bulk' || value.kind === 'simple' || value.kind === 'verbatim');
+}
+
+/** mirrors cliFormatReply (redis-cli 7.0.15), into a sink. */
+function writeReply(out: ByteSink, value: RespValue, opts: FormatOptions, verbatim: boolean): void {
   if (verbatim) {
     writeRaw(out, value, delimiterBytes(opts.mbDelim));
-    return out.toBuffer();
+    return;
   }
   switch (opts.mode) {
     case 'tty':
       writeTty(out, value, '');
       break;
     case 'raw':
-      // the common case of `--raw` / piped output (GET, and each line of a pipe): one copy, no sink
-      if (value.kind === 'bulk' || value.kind === 'simple' || value.kind === 'verbatim') {
-        return Buffer.concat([value.value, delimiterBytes(opts.cmdDelim)]);
-      }
       writeRaw(out, value, delimiterBytes(opts.mbDelim));
       out.bytes(delimiterBytes(opts.cmdDelim));
       break;
@@ -49,7 +45,30 @@ export function formatReply(value: RespValue, opts: FormatOptions, verbatim = fa
       out.text('\n');
       break;
   }
+}
+
+/**
+ * One reply as redis-cli prints it (mirrors `cliFormatReply`). `verbatim` is the forced-raw path of
+ * INFO and friends (see `isForcedRawCommand`): the raw form whatever the mode, and no `-D` after it.
+ * The result may share memory with `value`'s Buffers.
+ */
+export function formatReply(value: RespValue, opts: FormatOptions, verbatim = false): Buffer {
+  // the common case of `--raw` / piped output (GET, and each line of a pipe): one copy, no sink
+  if (!verbatim && isPlainRaw(value, opts)) return Buffer.concat([value.value, delimiterBytes(opts.cmdDelim)]);
+  const out = new ByteSink();
+  writeReply(out, value, opts, verbatim);
   return out.toBuffer();
+}
+
+/**
+ * `formatReply` as pieces: a large bulk payload is one of them, uncopied, so a 100 MB reply is not
+ * copied again on its way to stdout.
+ */
+export function formatReplyChunks(value: RespValue, opts: FormatOptions, verbatim = false): Buffer[] {
+  if (!verbatim && isPlainRaw(value, opts)) return [value.value, delimiterBytes(opts.cmdDelim)];
+  const out = new ByteSink();
+  writeReply(out, value, opts, verbatim);
+  return out.toChunks();
 }
 
 /**

@@ -54,6 +54,12 @@ export class ByteSink {
     return Buffer.concat(this.parts);
   }
 
+  /** Everything written, as the pieces it was written in (large payloads not copied). */
+  toChunks(): Buffer[] {
+    this.flush();
+    return this.parts;
+  }
+
   /** Append everything written to another sink. */
   drainTo(other: ByteSink): void {
     this.flush();

@@ -1,5 +1,5 @@
 import { IoError, ProtocolError, TredisError } from '../errors.js';
-import { formatReply, isForcedRawCommand } from '../format/reply.js';
+import { formatReply, formatReplyChunks, isForcedRawCommand } from '../format/reply.js';
 import type { RespValue } from '../resp/value.js';
 import type { ModeContext } from './context.js';
 import { gatePushes } from './push-order.js';
@@ -25,7 +25,8 @@ const SUBSCRIBE = ['subscribe', 'psubscribe', 'ssubscribe'];
 
 /** Prints a reply of `args` in the configured format (redis-cli's cliReadReply output step). */
 export function printReply(ctx: ModeContext, args: Buffer[], reply: RespValue): void {
-  ctx.out.write(formatReply(reply, ctx.format, isForcedRawCommand(args)));
+  // In pieces: a large payload goes to stdout without another copy.
+  for (const chunk of formatReplyChunks(reply, ctx.format, isForcedRawCommand(args))) ctx.out.write(chunk);
 }
 
 /** Follows the prompt state redis-cli tracks after each reply (SELECT, MULTI, EXEC, DISCARD, RESET). */

@@ -1,8 +1,7 @@
 import type { Readable } from 'node:stream';
-import { formatReply, isForcedRawCommand } from '../format/reply.js';
 import type { RespValue } from '../resp/value.js';
 import type { ModeContext } from './context.js';
-import { isCommand, isFatalReadError, printConnectionError, runCommand, trackState } from './execute.js';
+import { isCommand, isFatalReadError, printConnectionError, printReply, runCommand, trackState } from './execute.js';
 import { gatePushes } from './push-order.js';
 import { parseRepeatPrefix, splitArgs } from './split-line.js';
 
@@ -155,7 +154,7 @@ export async function runStdin(ctx: ModeContext, input: Readable, hooks: StdinHo
       reply.catch(() => undefined);
       const printed = tail.then(() => reply).then(
         (v: RespValue) => {
-          ctx.out.write(formatReply(v, ctx.format, isForcedRawCommand(args)));
+          printReply(ctx, args, v);
           gate.done();
           trackState(ctx, args, v);
         },
