@@ -4,7 +4,7 @@
 //
 // One bundle instead of tsc output: start-up is ~45 ms faster (see ../shared/TOOLCHAIN.md).
 
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -50,10 +50,18 @@ async function main() {
     const lines = await formatMessages(messages, { kind, color: false });
     process.stderr.write(lines.join(''));
   };
+  // Chunks from an earlier build would pile up (their names carry a hash).
+  rmSync(path.join(path.dirname(outfile), 'chunks'), { recursive: true, force: true });
   try {
     const result = await build({
       entryPoints: [entry],
-      outfile,
+      // Code splitting: what only the REPL or `help` needs (the command table, the line editor) is a
+      // chunk loaded by dynamic import(), not parsed at every start.
+      outdir: path.dirname(outfile),
+      entryNames: 'main',
+      chunkNames: 'chunks/[name]-[hash]',
+      outExtension: { '.js': '.mjs' },
+      splitting: true,
       bundle: true,
       format: 'esm',
       platform: 'node',

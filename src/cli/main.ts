@@ -8,7 +8,6 @@ import { runOneShot } from '../modes/oneshot.js';
 import { runStdin } from '../modes/stdin.js';
 import { isFatalReadError } from '../modes/execute.js';
 import { formatPush } from '../format/reply.js';
-import { makeHelp } from '../repl/help-table.js';
 import { parseArgs, type Flags } from './args.js';
 import { buildConfig, type RunConfig } from './config.js';
 import { StreamSink } from './output.js';
@@ -29,6 +28,18 @@ function printError(err: unknown): void {
   } else {
     process.stderr.write(`tredis-cli: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
   }
+}
+
+/**
+ * `help …` for one-shot and piped modes. The command table (~100 KB of the bundle) is loaded on the
+ * first `help` only, so that ordinary commands do not pay for parsing it at start-up.
+ */
+function lazyHelp(ctx: ModeContext, out: StreamSink): (args: Buffer[]) => Promise<void> {
+  let help: ((args: Buffer[]) => Promise<void>) | undefined;
+  return async (args) => {
+    help ??= (await import('../repl/help-table.js')).makeHelp(() => ctx.session, (t) => out.write(t));
+    await help(args);
+  };
 }
 
 /** Makes the TLS plan, asking for a key passphrase once when the key is encrypted. */
@@ -162,7 +173,7 @@ async function run(argv: string[]): Promise<number> {
         return 1;
       }
     }
-    ctx.help = makeHelp(() => ctx.session, (t) => out.write(t));
+    ctx.help = lazyHelp(ctx, out);
     const code = await runOneShot(ctx, {
       words: command,
       quotedInput: flags.quotedInput,
@@ -197,7 +208,7 @@ async function run(argv: string[]): Promise<number> {
     }
   }
   // Piped commands: redis-cli tries to connect once up front, reports, and goes on regardless.
-  ctx.help = makeHelp(() => ctx.session, (t) => out.write(t));
+  ctx.help = lazyHelp(ctx, out);
   const start = await connectAtStart(ctx, out);
   const brokenBy = typeof start === 'object' ? start.broken : undefined;
   const code = await runStdin(ctx, process.stdin, {
