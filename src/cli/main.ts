@@ -1,6 +1,5 @@
 import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { Session } from '../client/session.js';
-import type { TlsSettled } from '../connection/transport.js';
 import { planTls, type FileReader, type TlsPlan } from '../connection/options.js';
 import { IoError, TredisError, UsageError } from '../errors.js';
 import type { ModeContext } from '../modes/context.js';
@@ -122,7 +121,6 @@ async function run(argv: string[]): Promise<number> {
   const out = new StreamSink(process.stdout);
   const err = (line: string) => process.stderr.write(`${line}\n`);
   const keylog = cfg.connection.tls?.keylogFile;
-  const settledLog: TlsSettled[] = [];
   const ctx: ModeContext = {
     session: undefined as unknown as Session,
     format: cfg.format,
@@ -155,10 +153,7 @@ async function run(argv: string[]): Promise<number> {
     onPush: (v) => ctx.onPush(v),
     onNotice: err,
     ...handshakeHooks,
-    onTlsSettled: (s) => {
-      settledLog.push(s);
-      handshakeHooks.onTlsSettled?.(s);
-    },
+    onTlsSettled: handshakeHooks.onTlsSettled,
     onKeylog: keylog ? (line) => appendFileSync(keylog, line, { mode: 0o600 }) : undefined,
   }, tlsPlan);
 

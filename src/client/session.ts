@@ -276,7 +276,7 @@ export class Session {
       }
       this.pending.push({ resolve, reject });
       this.write(args);
-      if (this.introduced && this.repliesSeen === 0 && this.silenceTimer === undefined && !isBlockingCommand(args)) this.watchSilence();
+      if (this.introduced && this.repliesSeen === 0 && this.silenceTimer === undefined && !mayBeSlow(args)) this.watchSilence();
     });
   }
 
@@ -451,10 +451,10 @@ export class Session {
   }
 }
 
-/** Commands whose first reply may rightly take as long as the server likes. */
-const BLOCKING = new Set(['blpop', 'brpop', 'brpoplpush', 'blmove', 'blmpop', 'bzpopmin', 'bzpopmax', 'bzmpop', 'xread', 'xreadgroup', 'wait', 'waitaof', 'debug', 'subscribe', 'psubscribe', 'ssubscribe', 'monitor', 'sync', 'psync', 'eval', 'evalsha', 'fcall', 'save', 'keys', 'flushall', 'flushdb']);
+/** Commands whose first reply may rightly take long (blocking or heavy): no silent-server warning for them. */
+const MAY_BE_SLOW = new Set(['blpop', 'brpop', 'brpoplpush', 'blmove', 'blmpop', 'bzpopmin', 'bzpopmax', 'bzmpop', 'xread', 'xreadgroup', 'wait', 'waitaof', 'debug', 'subscribe', 'psubscribe', 'ssubscribe', 'monitor', 'sync', 'psync', 'eval', 'evalsha', 'fcall', 'save', 'keys', 'flushall', 'flushdb']);
 
-function isBlockingCommand(args: CommandArgs): boolean {
+function mayBeSlow(args: CommandArgs): boolean {
   const a = args[0];
-  return a !== undefined && BLOCKING.has(a.toString().toLowerCase());
+  return a !== undefined && MAY_BE_SLOW.has(a.toString().toLowerCase());
 }

@@ -14,8 +14,3 @@ export interface FormatOptions {
   /** `-D`: written after every reply in raw mode. redis-cli's default is `"\n"`. */
   cmdDelim: string;
 }
-
-/** redis-cli's defaults for a given mode (`-d` and `-D` both `"\n"`). */
-export function defaultFormatOptions(mode: OutputMode): FormatOptions {
-  return { mode, mbDelim: '\n', cmdDelim: '\n' };
-}

@@ -164,13 +164,6 @@ export function writeTty(out: ByteSink, value: RespValue, prefix: string): void 
   }
 }
 
-/** A reply in TTY form. */
-export function formatTty(value: RespValue): Buffer {
-  const out = new ByteSink();
-  writeTty(out, value, '');
-  return out.toBuffer();
-}
-
 /**
  * Mirrors `isInvalidateReply`: a push of two elements, a bulk string starting with `invalidate` (a
  * prefix match, as `strncmp(…, 10)`) and an array. We also require every key to be a bulk string
