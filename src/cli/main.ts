@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { Session } from '../client/session.js';
+import { isHelp } from '../commands/traits.js';
 import { planTls, type FileReader, type TlsPlan } from '../connection/options.js';
 import { IoError, TredisError, UsageError } from '../errors.js';
 import type { ModeContext } from '../modes/context.js';
@@ -159,8 +160,7 @@ async function run(argv: string[]): Promise<number> {
 
   if (command.length > 0) {
     // `help …` needs no server: redis-cli 7.0.15 prints it without connecting.
-    const isHelp = /^(help|\?)$/i.test(command[0]!);
-    if (!isHelp) {
+    if (!isHelp(command)) {
       const start = await connectAtStart(ctx, out);
       if (start === 'failed') return 1;
       if (typeof start === 'object') {

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { mayBeSlow } from '../commands/traits.js';
 import { ConnectError, IoError, ProtocolError, TlsError, type TredisError } from '../errors.js';
 import type { ConnectionConfig } from '../connection/config.js';
 import type { TlsPlan } from '../connection/options.js';
@@ -449,12 +450,4 @@ export class Session {
     for (const p of pend) p.reject(new IoError('connection closed', { code: 'ECLOSED' }));
     this.notifyClosed();
   }
-}
-
-/** Commands whose first reply may rightly take long (blocking or heavy): no silent-server warning for them. */
-const MAY_BE_SLOW = new Set(['blpop', 'brpop', 'brpoplpush', 'blmove', 'blmpop', 'bzpopmin', 'bzpopmax', 'bzmpop', 'xread', 'xreadgroup', 'wait', 'waitaof', 'debug', 'subscribe', 'psubscribe', 'ssubscribe', 'monitor', 'sync', 'psync', 'eval', 'evalsha', 'fcall', 'save', 'keys', 'flushall', 'flushdb']);
-
-function mayBeSlow(args: CommandArgs): boolean {
-  const a = args[0];
-  return a !== undefined && MAY_BE_SLOW.has(a.toString().toLowerCase());
 }

@@ -1,7 +1,7 @@
 /**
- * Entry points of the reply formatters: `formatReply` mirrors `cliFormatReply`, `formatPush` mirrors
- * `cliPushHandler`, and `isForcedRawCommand` mirrors the `output_raw` command list of `cliSendCommand`
- * (redis-cli 7.0.15).
+ * Entry points of the reply formatters: `formatReply` mirrors `cliFormatReply` and `formatPush` mirrors
+ * `cliPushHandler` (redis-cli 7.0.15). Which commands get the forced raw form is a command trait
+ * (`isForcedRaw`, src/commands/traits.ts).
  *
  * Renderings of our own (redis-cli 7.0.15 crashes or reports a protocol error) are documented in
  * `tty.ts`, `raw.ts`, `csv.ts` and `json.ts`: big numbers everywhere, attributes in TTY (omitted in the
@@ -49,7 +49,7 @@ function writeReply(out: ByteSink, value: RespValue, opts: FormatOptions, verbat
 
 /**
  * One reply as redis-cli prints it (mirrors `cliFormatReply`). `verbatim` is the forced-raw path of
- * INFO and friends (see `isForcedRawCommand`): the raw form whatever the mode, and no `-D` after it.
+ * INFO and friends (`isForcedRaw` in src/commands/traits.ts): the raw form whatever the mode, and no `-D` after it.
  * The result may share memory with `value`'s Buffers.
  */
 export function formatReply(value: RespValue, opts: FormatOptions, verbatim = false): Buffer {
@@ -78,40 +78,4 @@ export function formatReplyChunks(value: RespValue, opts: FormatOptions, verbati
 export function formatPush(value: RespValue, opts: FormatOptions): Buffer {
   if (opts.mode === 'tty' && isInvalidatePush(value)) return formatInvalidateTty(value);
   return formatReply(value, opts, false);
-}
-
-/** ASCII case-insensitive equality with a lower-case word (C `strcasecmp`). */
-function isWord(arg: Buffer | string | undefined, word: string): boolean {
-  if (arg === undefined || arg.length !== word.length) return false;
-  for (let i = 0; i < word.length; i++) {
-    let c = typeof arg === 'string' ? arg.charCodeAt(i) : arg[i]!;
-    if (c >= 0x41 && c <= 0x5a) c += 0x20; // A-Z → a-z
-    if (c !== word.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
-/**
- * Whether redis-cli prints this command's reply in the forced raw form (mirrors the `output_raw = 1`
- * list of `cliSendCommand`): INFO, LOLWUT, DEBUG HTSTATS|HTSTATS-KEY|CLIENT-EVICTION,
- * MEMORY MALLOC-STATS|DOCTOR, CLUSTER NODES|INFO (exactly 2 args), CLIENT LIST|INFO,
- * LATENCY GRAPH (exactly 3 args), LATENCY DOCTOR (exactly 2 args), PROXY INFO. Case-insensitive.
- */
-export function isForcedRawCommand(args: ReadonlyArray<Buffer | string>): boolean {
-  const argc = args.length;
-  const cmd = args[0];
-  const sub = args[1];
-  if (isWord(cmd, 'info') || isWord(cmd, 'lolwut')) return true;
-  if (argc < 2) return false;
-  if (isWord(cmd, 'debug')) {
-    return isWord(sub, 'htstats') || isWord(sub, 'htstats-key') || isWord(sub, 'client-eviction');
-  }
-  if (isWord(cmd, 'memory')) return isWord(sub, 'malloc-stats') || isWord(sub, 'doctor');
-  if (isWord(cmd, 'cluster')) return argc === 2 && (isWord(sub, 'nodes') || isWord(sub, 'info'));
-  if (isWord(cmd, 'client')) return isWord(sub, 'list') || isWord(sub, 'info');
-  if (isWord(cmd, 'latency')) {
-    return (argc === 3 && isWord(sub, 'graph')) || (argc === 2 && isWord(sub, 'doctor'));
-  }
-  if (isWord(cmd, 'proxy')) return isWord(sub, 'info');
-  return false;
 }

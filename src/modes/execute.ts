@@ -1,5 +1,6 @@
 import { IoError, ProtocolError, TredisError } from '../errors.js';
-import { formatReply, formatReplyChunks, isForcedRawCommand } from '../format/reply.js';
+import { endsServer, isForcedRaw, isHelp, isStreaming } from '../commands/traits.js';
+import { formatReply, formatReplyChunks } from '../format/reply.js';
 import type { RespValue } from '../resp/value.js';
 import type { ModeContext } from './context.js';
 import { gatePushes } from './push-order.js';
@@ -21,12 +22,10 @@ export function isFatalReadError(err: unknown): boolean {
   return err instanceof ProtocolError;
 }
 
-const SUBSCRIBE = ['subscribe', 'psubscribe', 'ssubscribe'];
-
 /** Prints a reply of `args` in the configured format (redis-cli's cliReadReply output step). */
 export function printReply(ctx: ModeContext, args: Buffer[], reply: RespValue): void {
   // In pieces: a large payload goes to stdout without another copy.
-  for (const chunk of formatReplyChunks(reply, ctx.format, isForcedRawCommand(args))) ctx.out.write(chunk);
+  for (const chunk of formatReplyChunks(reply, ctx.format, isForcedRaw(args))) ctx.out.write(chunk);
 }
 
 /** Follows the prompt state redis-cli tracks after each reply (SELECT, MULTI, EXEC, DISCARD, RESET). */
@@ -116,14 +115,13 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promis
  * caller picks the exit code). Streams SUBSCRIBE and MONITOR until Ctrl-C or the connection ends.
  */
 export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: number): Promise<Outcome> {
-  if (isCommand(args[0], 'help') || isCommand(args[0], '?')) {
+  if (isHelp(args)) {
     await ctx.help?.(args.slice(1));
     return 'ok';
   }
   if (!(await ensureConnected(ctx))) return 'failed';
-  const name = args[0]!.toString('latin1').toLowerCase();
-  if (SUBSCRIBE.includes(name) || name === 'monitor') return streamCommand(ctx, args, name);
-  const isShutdown = name === 'shutdown';
+  if (isStreaming(args)) return streamCommand(ctx, args);
+  const isShutdown = endsServer(args);
   // Pipeline the repeats when nothing must happen between them.
   const window = ctx.intervalMs === 0 && !ctx.cluster && !isShutdown ? 1024 : 1;
   let remaining = repeat;
@@ -203,8 +201,8 @@ async function followRedirect(ctx: ModeContext, args: Buffer[], r: { ask: boolea
  * Ctrl-C (ctx.signal) or the connection ends (7.0.15 behaviour: "Reading messages..." first when the
  * output is not raw).
  */
-async function streamCommand(ctx: ModeContext, args: Buffer[], name: string): Promise<Outcome> {
-  const isMonitor = name === 'monitor';
+async function streamCommand(ctx: ModeContext, args: Buffer[]): Promise<Outcome> {
+  const isMonitor = isCommand(args[0], 'monitor');
   if (!isMonitor && ctx.format.mode !== 'raw') ctx.out.write('Reading messages... (press Ctrl-C to quit)\n');
   const prev = ctx.onPush;
   let done: (o: Outcome) => void = () => undefined;

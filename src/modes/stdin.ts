@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { isHelp, runsAlone } from '../commands/traits.js';
 import type { RespValue } from '../resp/value.js';
 import type { ModeContext } from './context.js';
 import { isCommand, isFatalReadError, printConnectionError, printReply, runCommand, trackState } from './execute.js';
@@ -43,9 +44,6 @@ export function preferenceMessage(args: Buffer[]): Buffer | undefined {
   }
   return Buffer.concat([Buffer.from("unknown redis-cli internal command '"), args[0]!, Buffer.from("'\n")]);
 }
-
-/** Commands that must run alone: they change the connection or stream. */
-const BARRIER = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'monitor', 'shutdown', 'sync', 'psync', 'help', '?', 'hello', 'auth', 'reset', 'quit', 'client']);
 
 /** Reads lines from a stream as linenoise does without a terminal: split on \n, \r kept, last line without \n counts. */
 export async function* readLines(input: Readable): AsyncGenerator<Buffer> {
@@ -129,14 +127,13 @@ export async function runStdin(ctx: ModeContext, input: Readable, hooks: StdinHo
           break;
       }
       const { args, repeat } = action;
-      const name = args[0]!.toString('latin1').toLowerCase();
-      if (brokenBy !== undefined && name !== 'help' && name !== '?') {
+      if (brokenBy !== undefined && !isHelp(args)) {
         await settle();
         printConnectionError(ctx, brokenBy);
         fatal = true;
         break;
       }
-      if (!pipeline || BARRIER.has(name) || !ctx.session.isConnected || repeat !== 1) {
+      if (!pipeline || runsAlone(args) || !ctx.session.isConnected || repeat !== 1) {
         await settle();
         if (fatal) break;
         const t0 = Date.now();

@@ -3,53 +3,8 @@
  * list with linenoise's rules, and the Ctrl-R search. The file is read and written by
  * history-file.ts.
  */
+import { isSensitive } from '../commands/traits.js';
 import { parseRepeatPrefix, splitArgs } from '../modes/split-line.js';
-
-/** ASCII case-insensitive equality with a lower-case word. */
-function is(arg: Buffer | undefined, word: string): boolean {
-  return arg !== undefined && arg.length === word.length && arg.toString('latin1').toLowerCase() === word;
-}
-
-/**
- * Whether a command carries a secret and must stay out of the history (in memory and on disk).
- * Mirrors isSensitiveCommand of redis-cli 7.0.15 — AUTH; ACL SETUSER; CONFIG SET masterauth,
- * masteruser or requirepass; HELLO … AUTH user pass; MIGRATE … AUTH pass / AUTH2 user pass — and
- * goes further where 7.0.15 lets a secret through: CONFIG SET checks every parameter of a
- * multi-parameter call (`CONFIG SET maxmemory 0 requirepass x`), not only the first.
- */
-export function isSensitiveCommand(argv: readonly Buffer[]): boolean {
-  const argc = argv.length;
-  if (argc === 0) return false;
-  if (is(argv[0], 'auth')) return true;
-  if (argc > 1 && is(argv[0], 'acl') && is(argv[1], 'setuser')) return true;
-  if (argc > 2 && is(argv[0], 'config') && is(argv[1], 'set')) {
-    for (let j = 2; j < argc; j += 2) {
-      if (is(argv[j], 'masterauth') || is(argv[j], 'masteruser') || is(argv[j], 'requirepass')) return true;
-    }
-    return false;
-  }
-  // HELLO [protover [AUTH username password] [SETNAME clientname]]
-  if (argc > 4 && is(argv[0], 'hello')) {
-    for (let j = 2; j < argc; j++) {
-      const more = argc - 1 - j;
-      if (is(argv[j], 'auth') && more >= 2) return true;
-      if (is(argv[j], 'setname') && more > 0) j++;
-      else return false;
-    }
-    return false;
-  }
-  // MIGRATE host port key|"" destination-db timeout [COPY] [REPLACE] [AUTH password]
-  //         [AUTH2 username password] [KEYS key [key ...]]
-  if (argc > 7 && is(argv[0], 'migrate')) {
-    for (let j = 6; j < argc; j++) {
-      const more = argc - 1 - j;
-      if (is(argv[j], 'auth') && more > 0) return true;
-      if (is(argv[j], 'auth2') && more >= 2) return true;
-      if (is(argv[j], 'keys') && more > 0) return false;
-    }
-  }
-  return false;
-}
 
 /**
  * Whether a typed line may be remembered. The repeat count (`3 AUTH x`) is skipped as redis-cli
@@ -61,7 +16,7 @@ export function isLineRememberable(line: string): boolean {
   let argv = splitArgs(bytes);
   if (argv === null) argv = line.trim().split(/\s+/).map((w) => Buffer.from(w.replace(/^["']/, ''), 'utf8'));
   if (typeof parseRepeatPrefix(argv) === 'number') argv = argv.slice(1);
-  return !isSensitiveCommand(argv);
+  return !isSensitive(argv);
 }
 
 /** linenoise's default is 100 entries; tredis-cli keeps more for Ctrl-R (redis-cli reads the last 100). */

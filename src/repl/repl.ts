@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { ReadStream, WriteStream } from 'node:tty';
 import type { Flags } from '../cli/args.js';
 import type { RunConfig } from '../cli/config.js';
+import { dangerOf, isStreaming } from '../commands/traits.js';
 import type { ConnectionConfig } from '../connection/config.js';
 import type { TlsPlan } from '../connection/options.js';
 import { formatPush } from '../format/reply.js';
@@ -17,7 +18,7 @@ import { isCommand, printConnectionError, runCommand } from '../modes/execute.js
 import { classifyLine, type LineAction } from '../modes/stdin.js';
 import { buildTable, parseCommandDocs, type CommandTable } from './command-docs.js';
 import { completeCommand, completeKeys, keyTarget } from './completion.js';
-import { confirmQuestion, dangerOf, isYes } from './danger.js';
+import { confirmQuestion, isYes } from './danger.js';
 import { bundledTable, helpText } from './help-table.js';
 import { computeHint } from './hints.js';
 import { HistoryFile, loadHistoryFile } from './history-file.js';
@@ -44,7 +45,6 @@ export interface ReplOptions {
   env?: Record<string, string | undefined> | undefined;
 }
 
-const STREAMING = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'monitor']);
 const REPEAT_INVALID = 'Invalid redis-cli repeat command option value.\n';
 const HELP_EXTRA = '\ntredis-cli: ":help" lists its keys and settings (:set keycomplete, tlsprompt, confirm) and :tls\n';
 
@@ -206,8 +206,7 @@ export async function runRepl(ctx: ModeContext, opts: ReplOptions): Promise<numb
         return;
       }
     }
-    const name = args[0]!.toString('latin1').toLowerCase();
-    const streaming = STREAMING.has(name);
+    const streaming = isStreaming(args);
     const ac = new AbortController();
     current = ac;
     ctx.signal = ac.signal;

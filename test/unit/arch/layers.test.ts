@@ -3,15 +3,17 @@ import { join, relative, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-/** What each layer may import (../shared/STYLE.md §1). `errors.ts` is importable from everywhere. */
+/** What each layer may import (docs/ARCHITECTURE.md). `errors.ts` is importable from everywhere. */
 const ALLOWED: Record<string, string[]> = {
   resp: ['resp'],
   connection: ['connection', 'resp'],
-  client: ['client', 'connection', 'resp'],
-  format: ['format', 'resp', 'connection'],
-  modes: ['modes', 'client', 'format', 'resp', 'connection'],
-  repl: ['repl', 'modes', 'client', 'format', 'resp', 'connection'],
-  cli: ['cli', 'modes', 'repl', 'client', 'format', 'resp', 'connection'],
+  // The command-traits table: a leaf (imports nothing) that every layer above it asks.
+  commands: ['commands'],
+  client: ['client', 'commands', 'connection', 'resp'],
+  format: ['format', 'commands', 'resp', 'connection'],
+  modes: ['modes', 'commands', 'client', 'format', 'resp', 'connection'],
+  repl: ['repl', 'modes', 'commands', 'client', 'format', 'resp', 'connection'],
+  cli: ['cli', 'modes', 'repl', 'commands', 'client', 'format', 'resp', 'connection'],
 };
 
 const src = resolve(dirname(fileURLToPath(import.meta.url)), '../../../src');

@@ -4,7 +4,8 @@ import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FormatOptions, OutputMode } from '../../../src/format/options.js';
-import { formatPush, formatReply, isForcedRawCommand } from '../../../src/format/reply.js';
+import { isForcedRaw } from '../../../src/commands/traits.js';
+import { formatPush, formatReply } from '../../../src/format/reply.js';
 import { RespDecoder } from '../../../src/resp/decoder.js';
 import type { RespValue } from '../../../src/resp/value.js';
 
@@ -61,7 +62,7 @@ function render(row: GoldenRow): Buffer {
       expect(frame.kind).toBe('push');
       if (row.showPushes) out.push(formatPush(frame, opts));
     } else {
-      out.push(formatReply(frame, opts, isForcedRawCommand(row.command)));
+      out.push(formatReply(frame, opts, isForcedRaw(row.command)));
     }
   });
   return Buffer.concat(out);
@@ -79,7 +80,7 @@ describe('golden rows from redis-cli 7.0.15', () => {
   });
 
   it.each(doc.rows)('$name', (row) => {
-    expect(isForcedRawCommand(row.command)).toBe(row.verbatim);
+    expect(isForcedRaw(row.command)).toBe(row.verbatim);
     const expected = Buffer.from(row.expected, 'base64');
     const got = render(row);
     // latin1 first for a readable diff, then the exact bytes

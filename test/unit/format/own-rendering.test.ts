@@ -3,7 +3,8 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import type { OutputMode } from '../../../src/format/options.js';
-import { formatPush, formatReply, isForcedRawCommand } from '../../../src/format/reply.js';
+import { isForcedRaw } from '../../../src/commands/traits.js';
+import { formatPush, formatReply } from '../../../src/format/reply.js';
 import { formatInvalidateTty, isInvalidatePush, isMultilineValueTty } from '../../../src/format/tty.js';
 import type { RespMapEntries, RespValue } from '../../../src/resp/value.js';
 
@@ -143,7 +144,7 @@ describe('nesting depth', () => {
   });
 });
 
-describe('isForcedRawCommand (cliSendCommand output_raw list)', () => {
+describe('isForcedRaw (cliSendCommand output_raw list)', () => {
   const table: Array<[string[], boolean]> = [
     [['INFO'], true],
     [['info', 'keyspace'], true],
@@ -175,8 +176,8 @@ describe('isForcedRawCommand (cliSendCommand output_raw list)', () => {
     [[], false],
   ];
   it.each(table)('%j → %s', (args, expected) => {
-    expect(isForcedRawCommand(args)).toBe(expected);
-    expect(isForcedRawCommand(args.map((a) => Buffer.from(a)))).toBe(expected);
+    expect(isForcedRaw(args)).toBe(expected);
+    expect(isForcedRaw(args.map((a) => Buffer.from(a)))).toBe(expected);
   });
 });
 

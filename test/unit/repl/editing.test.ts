@@ -3,7 +3,8 @@
 // screen (tmux); the TLS badge and the extra settings are tredis-cli's own.
 import { describe, expect, it } from 'vitest';
 import * as ed from '../../../src/repl/edit-buffer.js';
-import { confirmQuestion, dangerOf, isYes } from '../../../src/repl/danger.js';
+import { dangerOf } from '../../../src/commands/traits.js';
+import { confirmQuestion, isYes } from '../../../src/repl/danger.js';
 import { applyPreference, defaultPreferences, loadPreferences } from '../../../src/repl/preferences.js';
 import { formatPrompt, type PromptInfo } from '../../../src/repl/prompt.js';
 import { charWidth, stringWidth, truncateToWidth } from '../../../src/repl/width.js';
