@@ -41,3 +41,6 @@ export class TlsError extends TredisError {}
 
 /** A connected socket failed or closed while a reply was expected. */
 export class IoError extends TredisError {}
+
+/** A Redis Cluster operation could not be completed (redirect loop, node not in cluster mode, …). */
+export class ClusterError extends TredisError {}

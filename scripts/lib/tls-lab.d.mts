@@ -71,6 +71,11 @@ export interface MakeCertsOptions {
   log?: (line: string) => void;
 }
 
+/** Runs `openssl` with an argument vector in `cwd` (OPENSSL_CONF = cwd/openssl.cnf); resolves with stdout. */
+export declare function openssl(cwd: string, args: string[]): Promise<string>;
+/** A random 128-bit certificate serial (`0x…`). */
+export declare function serial(): string;
+
 /** Makes the lab's certificates in `dir` with `openssl`, or reuses a complete, fresh set there. */
 export declare function makeCerts(dir: string, opts?: MakeCertsOptions): Promise<LabCerts>;
 

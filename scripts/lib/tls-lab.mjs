@@ -203,7 +203,7 @@ async function isCacheUsable(root, paths) {
  * @param {string} cwd
  * @param {string[]} args
  */
-function openssl(cwd, args) {
+export function openssl(cwd, args) {
   return new Promise((resolve, reject) => {
     execFile(
       'openssl',
@@ -220,7 +220,7 @@ function openssl(cwd, args) {
   });
 }
 
-const serial = () => '0x' + randomBytes(16).toString('hex');
+export const serial = () => '0x' + randomBytes(16).toString('hex');
 
 /**
  * New key + CSR in one openssl process. EC P-256 unless `rsa` (kept to one key for speed).

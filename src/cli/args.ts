@@ -49,6 +49,8 @@ export interface Flags {
   tlsGroups?: string;
   tlsKeylog?: string;
   pinSha256: string[];
+  /** --resolve HOST:PORT:ADDR, as typed (repeatable). */
+  resolve: string[];
   showHandshake?: 'text' | 'json';
   noConfirm: boolean;
   help: boolean;
@@ -88,6 +90,7 @@ export function defaultFlags(): Flags {
     insecure: false,
     verifyHostname: true,
     pinSha256: [],
+    resolve: [],
     noConfirm: false,
     help: false,
     version: false,
@@ -199,6 +202,7 @@ const OPTIONS: OptSpec[] = [
   { names: ['--tls-groups'], arg: true, set: (f, v) => void (f.tlsGroups = v) },
   { names: ['--tls-keylog'], arg: true, set: (f, v) => void (f.tlsKeylog = v) },
   { names: ['--pin-sha256'], arg: true, set: (f, v) => void f.pinSha256.push(...v.split(',').map((p) => p.trim().replace(/^sha256\/\//, '')).filter((p) => p !== '')) },
+  { names: ['--resolve'], arg: true, set: (f, v) => void f.resolve.push(v) },
   { names: ['--show-handshake'], arg: false, set: (f) => void (f.showHandshake = 'text') },
   { names: ['--show-handshake=json'], arg: false, set: (f) => void (f.showHandshake = 'json') },
   { names: ['--show-handshake=text'], arg: false, set: (f) => void (f.showHandshake = 'text') },

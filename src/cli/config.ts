@@ -1,4 +1,6 @@
+import { isIP } from 'node:net';
 import type { ConnectionConfig, TlsConfig } from '../connection/config.js';
+import { UsageError } from '../errors.js';
 import type { FormatOptions } from '../format/options.js';
 import type { SessionSetup } from '../client/session.js';
 import type { Flags } from './args.js';
@@ -60,6 +62,7 @@ export function buildConfig(f: Flags, env: Record<string, string | undefined>, s
       socketPath: f.socket,
       tls,
       timeoutMs: Math.max(1, Math.round((f.timeoutSec ?? DEFAULT_TIMEOUT_SEC) * 1000)),
+      resolve: f.resolve.length > 0 ? parseResolve(f.resolve) : undefined,
     },
     setup: {
       user: f.user,
@@ -71,4 +74,23 @@ export function buildConfig(f: Flags, env: Record<string, string | undefined>, s
     showPushes: f.showPushes ?? standard,
     passwordSource,
   };
+}
+
+/**
+ * `--resolve HOST:PORT:ADDR[,ADDR…]` entries (curl's syntax; an IPv6 address may be in brackets)
+ * → `host:port` → addresses. A later entry for the same host and port replaces an earlier one.
+ */
+export function parseResolve(entries: readonly string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const e of entries) {
+    const m = /^([^:]+):(\d+):(.+)$/.exec(e);
+    const port = m ? Number(m[2]) : 0;
+    const addrs = m ? m[3]!.split(',').map((a) => a.trim().replace(/^\[(.*)\]$/, '$1')) : [];
+    const bad = addrs.find((a) => isIP(a) === 0);
+    if (!m || port < 1 || port > 65535 || addrs.length === 0 || bad !== undefined) {
+      throw new UsageError(`Invalid --resolve value '${e}'${bad !== undefined ? `: '${bad}' is not an IP address` : ''}`, 'write it as HOST:PORT:ADDRESS, e.g. --resolve node1.example:6380:10.0.0.5 (several addresses: ADDR1,ADDR2)');
+    }
+    out[`${m[1]!.toLowerCase()}:${port}`] = addrs;
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
 import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { NodePool } from '../client/node-pool.js';
 import { Session } from '../client/session.js';
 import { isHelp } from '../commands/traits.js';
 import { planTls, type FileReader, type TlsPlan } from '../connection/options.js';
@@ -157,7 +158,24 @@ async function run(argv: string[]): Promise<number> {
     onTlsSettled: handshakeHooks.onTlsSettled,
     onKeylog: keylog ? (line) => appendFileSync(keylog, line, { mode: 0o600 }) : undefined,
   }, tlsPlan);
+  if (flags.cluster) {
+    // -c: each node gets its own connection and TLS plan (SNI and name check for the host name it
+    // announces), made from the same flags, client certificate and AUTH as the first one.
+    ctx.nodes = new NodePool((host, port) => {
+      const connection = { ...ctx.session.config, host, port, socketPath: undefined };
+      const plan = connection.tls ? planTls(host, false, connection.tls, process.env, nodeFs) : undefined;
+      return ctx.session.derive(connection, plan);
+    });
+  }
+  try {
+    return await runMode(ctx, out, { argv, flags, cfg, command });
+  } finally {
+    ctx.nodes?.closeAll();
+  }
+}
 
+/** Runs the one-shot command, the REPL or piped input on a prepared context. */
+async function runMode(ctx: ModeContext, out: StreamSink, { argv, flags, cfg, command }: { argv: string[]; flags: Flags; cfg: RunConfig; command: string[] }): Promise<number> {
   if (command.length > 0) {
     // `help …` needs no server: redis-cli 7.0.15 prints it without connecting.
     if (!isHelp(command)) {

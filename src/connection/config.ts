@@ -8,6 +8,11 @@ export interface ConnectionConfig {
   tls?: TlsConfig | undefined;
   /** TCP connect timeout and TLS handshake timeout, each (ms). */
   timeoutMs: number;
+  /**
+   * --resolve: `host:port` (host lower-cased) → addresses to connect to instead of asking DNS; SNI
+   * and the certificate check still use the host (curl's --resolve).
+   */
+  resolve?: Readonly<Record<string, readonly string[]>> | undefined;
 }
 
 export interface TlsConfig {

@@ -176,7 +176,8 @@ export async function openTransport(cfg: ConnectionConfig, opts: OpenOptions = {
     try {
       // hiredis passes the port to getaddrinfo as text: "-1" is no service name (EAI_SERVICE).
       if (cfg.port < 0) throw Object.assign(new Error('negative port'), { code: 'EAI_SERVICE' });
-      addrs = await resolve(cfg.host);
+      const pinned = cfg.resolve?.[`${cfg.host.toLowerCase()}:${cfg.port}`];
+      addrs = pinned ? pinned.map((a) => ({ address: a, family: isIP(a) })) : await resolve(cfg.host);
     } catch (err) {
       throw new ConnectError(connectPrefix(cfg) + strerror(err), { code: (err as NodeJS.ErrnoException).code ?? 'ENOTFOUND', cause: err });
     }

@@ -1,3 +1,4 @@
+import type { NodePool } from '../client/node-pool.js';
 import type { Session } from '../client/session.js';
 import type { FormatOptions } from '../format/options.js';
 import type { RespValue } from '../resp/value.js';
@@ -27,6 +28,8 @@ export interface ModeContext {
   /** redis-cli's config.interactive: the REPL and piped stdin (no `-e`, redirect notices printed). */
   interactive: boolean;
   cluster: boolean;
+  /** -c: one connection per cluster node, reused when a redirect goes back to a node. */
+  nodes?: NodePool | undefined;
   errCode: boolean;
   intervalMs: number;
   state: PromptState;

@@ -1,4 +1,4 @@
-import { IoError, ProtocolError, TredisError } from '../errors.js';
+import { ClusterError, ConnectError, IoError, ProtocolError, TredisError } from '../errors.js';
 import { endsServer, isForcedRaw, isHelp, isStreaming } from '../commands/traits.js';
 import { formatReply, formatReplyChunks } from '../format/reply.js';
 import type { RespValue } from '../resp/value.js';
@@ -54,13 +54,28 @@ export function trackState(ctx: ModeContext, args: Buffer[], reply: RespValue): 
   }
 }
 
-/** `MOVED 3999 127.0.0.1:6381` / `ASK …` → where to go, for -c. */
-export function parseRedirect(reply: RespValue): { ask: boolean; slot: number; host: string; port: number } | null {
+/** Where a MOVED or ASK error sends the command (-c). */
+export interface Redirect {
+  ask: boolean;
+  slot: number;
+  host: string;
+  port: number;
+}
+
+/**
+ * `MOVED 3999 127.0.0.1:6381` / `ASK …` → where to go, for -c. The host is what follows the
+ * second space up to the last ':' (cliReadReply, redis-cli 7.0.15), so IPv6 addresses keep their
+ * colons; an empty host (a node that does not know its address) means the current one.
+ */
+export function parseRedirect(reply: RespValue): Redirect | null {
   if (reply.kind !== 'error') return null;
   const m = /^(MOVED|ASK) (\d+) (.*):(\d+)$/.exec(reply.value.toString('latin1'));
   if (!m) return null;
   return { ask: m[1] === 'ASK', slot: Number(m[2]), host: m[3]!, port: Number(m[4]) };
 }
+
+/** Hops followed for one command before giving up (redis-cli follows forever). */
+export const MAX_REDIRECTS = 16;
 
 /** Makes sure there is a connection, as issueCommandRepeat does before each command. */
 async function ensureConnected(ctx: ModeContext): Promise<boolean> {
@@ -145,7 +160,9 @@ export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: numbe
       let reply = next;
       const redirect = ctx.cluster ? parseRedirect(reply) : null;
       if (redirect) {
-        reply = await followRedirect(ctx, args, redirect);
+        const followed = await followRedirect(ctx, args, redirect);
+        if (followed === null) return 'failed';
+        reply = followed;
       }
       if (ctx.errCode && !ctx.interactive && reply.kind === 'error') {
         await ctx.out.flush();
@@ -178,22 +195,67 @@ export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: numbe
   return 'ok';
 }
 
-/** -c: reconnect to the node named by MOVED/ASK and send the command again (ASKING first for ASK). */
-async function followRedirect(ctx: ModeContext, args: Buffer[], r: { ask: boolean; slot: number; host: string; port: number }): Promise<RespValue> {
-  for (let hops = 0; hops < 16; hops++) {
-    if (ctx.interactive) ctx.out.write(`-> Redirected to slot [${r.slot}] located at ${r.host}:${r.port}\n`);
-    ctx.session.close();
-    ctx.session.config.host = r.host;
-    ctx.session.config.port = r.port;
-    ctx.session.config.socketPath = undefined;
-    if (!(await ctx.connect())) throw new IoError('Error: could not follow the cluster redirect', { code: 'EREDIRECT' });
+/**
+ * -c: goes to the node named by MOVED/ASK and sends the command again there (ASKING first for ASK),
+ * as issueCommandRepeat does; the session stays on that node afterwards, as redis-cli's does. The
+ * "-> Redirected" line is printed when redis-cli prints it (config.interactive: REPL and piped
+ * input). Returns null when the node could not be reached (the error is printed).
+ */
+async function followRedirect(ctx: ModeContext, args: Buffer[], first: Redirect): Promise<RespValue | null> {
+  let r = first;
+  for (let hops = 1; ; hops++) {
+    if (hops > MAX_REDIRECTS) {
+      throw new ClusterError(`Error: too many cluster redirects for slot ${r.slot} (${MAX_REDIRECTS} in a row, the last to ${r.host}:${r.port}): the nodes disagree about who serves it`, {
+        code: 'EREDIRECT',
+        hint: `compare the nodes' slot tables: tredis-cli --cluster check ${r.host}:${r.port}`,
+      });
+    }
+    const host = r.host === '' ? ctx.session.config.host : r.host;
+    if (ctx.interactive) ctx.out.write(`-> Redirected to slot [${r.slot}] located at ${host}:${r.port}\n`);
+    if (!(await switchNode(ctx, host, r.port))) return null;
     if (r.ask) await ctx.session.send(['ASKING']);
     const reply = await ctx.session.send(args);
     const next = parseRedirect(reply);
     if (!next) return reply;
     r = next;
   }
-  throw new IoError('Error: too many cluster redirects', { code: 'EREDIRECT' });
+}
+
+/**
+ * Makes the node at host:port the current one: its pooled connection when it has one, else a new
+ * connection with that node's own TLS plan (SNI and name check for its announced host name). Like
+ * redis-cli's cliConnect after a redirect, the db and MULTI state start afresh.
+ */
+async function switchNode(ctx: ModeContext, host: string, port: number): Promise<boolean> {
+  let next: typeof ctx.session;
+  if (ctx.nodes) {
+    ctx.nodes.adopt(ctx.session);
+    next = ctx.nodes.get(host, port);
+  } else {
+    ctx.session.close();
+    ctx.session.config.host = host;
+    ctx.session.config.port = port;
+    ctx.session.config.socketPath = undefined;
+    next = ctx.session;
+  }
+  ctx.session = next;
+  ctx.state.inMulti = false;
+  if (next.isConnected) {
+    ctx.state.db = next.currentDb;
+    return true;
+  }
+  try {
+    await next.connect();
+    ctx.state.db = next.currentDb;
+    return true;
+  } catch (err) {
+    await ctx.out.flush();
+    printConnectionError(ctx, err);
+    if (err instanceof ConnectError && err.code === 'ENOTFOUND') {
+      ctx.err(`hint: the cluster announces ${host}, which does not resolve here; --resolve ${host}:${port}:ADDRESS connects to ADDRESS and still checks the certificate against ${host}`);
+    }
+    return false;
+  }
 }
 
 /**
