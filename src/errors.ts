@@ -44,3 +44,10 @@ export class IoError extends TredisError {}
 
 /** A Redis Cluster operation could not be completed (redirect loop, node not in cluster mode, …). */
 export class ClusterError extends TredisError {}
+
+/** A mode cannot go on because of what the server replied (`SCAN error: …`, --hotkeys without LFU). */
+export class ModeError extends TredisError {
+  constructor(message: string, hint?: string) {
+    super(message, { code: 'MODE', exitCode: 1, hint });
+  }
+}

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { checkModeFlags, defaultModeFlags, MODE_OPTIONS, type ModeFlags } from './mode-flags.js';
 
 /** Output mode chosen by flags (undefined: decided by whether stdout is a terminal). */
 export type OutputFlag = 'tty' | 'raw' | 'csv' | 'json' | 'quoted-json';
@@ -55,8 +56,10 @@ export interface Flags {
   noConfirm: boolean;
   help: boolean;
   version: boolean;
-  /** A redis-cli mode flag that tredis-cli does not implement yet (--scan, --pipe, ...). */
+  /** A redis-cli mode flag that tredis-cli does not implement yet (--stat, --rdb, ...). */
   unsupported?: string;
+  /** --scan, --pipe, --bigkeys, --memkeys, --hotkeys, --keystats, --eval and their options. */
+  modes: ModeFlags;
 }
 
 export interface ParsedArgs {
@@ -94,6 +97,7 @@ export function defaultFlags(): Flags {
     noConfirm: false,
     help: false,
     version: false,
+    modes: defaultModeFlags(),
   };
 }
 
@@ -143,9 +147,7 @@ const tlsVersion = (flag: string, v: string): string => {
 const UNSUPPORTED: Array<[string, boolean]> = [
   ['--stat', false], ['--latency', false], ['--latency-history', false], ['--latency-dist', false],
   ['--lru-test', true], ['--replica', false], ['--slave', false], ['--rdb', true], ['--functions-rdb', true],
-  ['--pipe', false], ['--pipe-timeout', true], ['--bigkeys', false], ['--memkeys', false], ['--memkeys-samples', true],
-  ['--hotkeys', false], ['--scan', false], ['--pattern', true], ['--quoted-pattern', true], ['--intrinsic-latency', true],
-  ['--eval', true], ['--ldb', false], ['--ldb-sync-mode', false], ['--cluster', true], ['--cluster-yes', false],
+  ['--intrinsic-latency', true], ['--cluster', true], ['--cluster-yes', false],
 ];
 
 /**
@@ -215,6 +217,7 @@ const OPTIONS: OptSpec[] = [
     else if (/^y/i.test(v)) f.showPushes = true;
     else w.push(`Unknown --show-pushes value '${v}' (valid: '[y]es', '[n]o')`);
   } },
+  ...MODE_OPTIONS.map(([name, arg, set]): OptSpec => ({ names: [name], arg, set: (f, v) => set(f.modes, v, f) })),
   ...UNSUPPORTED.map(([name, arg]): OptSpec => ({ names: [name], arg, set: (f) => void (f.unsupported ??= name) })),
 ];
 
@@ -313,6 +316,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const command = f.help || f.version ? [] : argv.slice(i);
   if (f.socket !== undefined && f.cluster) throw new UsageError('Options -c and -s are mutually exclusive.');
   if (f.resp2 && f.resp3 === 1) throw new UsageError('Options -2 and -3 are mutually exclusive.');
+  checkModeFlags(f.modes);
   if (!f.noAuthWarning && f.auth !== undefined && !f.help && !f.version) {
     warnings.push("Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.");
   }

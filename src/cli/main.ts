@@ -15,6 +15,7 @@ import { StreamSink } from './output.js';
 import { usageText, versionLine } from './usage.js';
 import { askSecret, readAllStdin } from './prompt.js';
 import { createHandshakeReporter } from './show-handshake.js';
+import { SPECIAL_MODES, type SpecialMode } from './special-modes.js';
 
 const nodeFs: FileReader = {
   readFile: (p) => readFileSync(p),
@@ -176,6 +177,9 @@ async function run(argv: string[]): Promise<number> {
 
 /** Runs the one-shot command, the REPL or piped input on a prepared context. */
 async function runMode(ctx: ModeContext, out: StreamSink, { argv, flags, cfg, command }: { argv: string[]; flags: Flags; cfg: RunConfig; command: string[] }): Promise<number> {
+  const special = SPECIAL_MODES.find((m) => m.active(flags));
+  if (special) return runSpecial(special, ctx, out, flags, command);
+
   if (command.length > 0) {
     // `help …` needs no server: redis-cli 7.0.15 prints it without connecting.
     if (!isHelp(command)) {
@@ -236,4 +240,27 @@ async function runMode(ctx: ModeContext, out: StreamSink, { argv, flags, cfg, co
   await out.flush();
   ctx.session.close();
   return code;
+}
+
+/** A mode chosen by a flag (--scan, --pipe, ...): connect as cliConnect(0) does (exit 1 on failure), then run it. */
+async function runSpecial(mode: SpecialMode, ctx: ModeContext, out: StreamSink, flags: Flags, command: string[]): Promise<number> {
+  const start = await connectAtStart(ctx, out);
+  if (start === 'failed') return 1;
+  if (typeof start === 'object') {
+    printError(start.broken);
+    return 1;
+  }
+  const stop = new AbortController();
+  const onSigint = () => stop.abort();
+  if (mode.stopsOnSigint) {
+    ctx.signal = stop.signal;
+    process.on('SIGINT', onSigint);
+  }
+  try {
+    return await mode.run(ctx, flags, command, { stdin: process.stdin, stderr: process.stderr, env: process.env, readFile: (p) => readFileSync(p) });
+  } finally {
+    process.off('SIGINT', onSigint);
+    await out.flush();
+    ctx.session.close();
+  }
 }

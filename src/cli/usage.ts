@@ -77,6 +77,14 @@ Usage: tredis-cli [OPTIONS] [cmd [arg [arg ...]]]
   --quoted-json      Same as --json, but produce ASCII-safe quoted strings, not Unicode.
   --show-pushes <yn> Whether to print RESP3 PUSH messages.  Enabled by default when
                      STDOUT is a tty but can be overridden with --show-pushes no.
+  --scan             List all keys using the SCAN command.
+  --pattern <pat>    Keys pattern when using the --scan, --bigkeys or --hotkeys
+                     options (default: *).
+  --quoted-pattern <pat> Same as --pattern, but the specified string can be
+                         quoted, in order to pass an otherwise non binary-safe string.
+  --count <count>    Count option when using the --scan, --bigkeys or --hotkeys (default: 10).
+  --type <type>      Only keys of this type when using --scan.
+  --cursor <n>       Start the scan at the cursor <n> (--scan and --keystats).
   --no-confirm       Do not ask before dangerous commands in the interactive mode.
   --verbose          Verbose mode.
   --no-auth-warning  Don't show warning message when using password on command

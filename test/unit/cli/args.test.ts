@@ -84,8 +84,8 @@ const cases: Case[] = [
   { name: '-v', argv: ['-v'], flags: { version: true } },
   { name: '--version ignores what follows', argv: ['--version', 'x'], flags: { version: true } },
   { name: '--no-confirm', argv: ['--no-confirm'], flags: { noConfirm: true } },
-  { name: 'an unsupported mode flag is recorded', argv: ['--scan'], flags: { unsupported: '--scan' } },
-  { name: 'an unsupported flag with a value consumes it', argv: ['--pattern', 'k*', 'x'], flags: { unsupported: '--pattern' }, command: ['x'] },
+  { name: 'an unsupported mode flag is recorded', argv: ['--lru-test', '5'], flags: { unsupported: '--lru-test' } },
+  { name: 'an unsupported flag with a value consumes it', argv: ['--lru-test', 'k*', 'x'], flags: { unsupported: '--lru-test' }, command: ['x'] },
   // TLS
   { name: '--tls', argv: ['--tls'], flags: { tls: true } },
   { name: '--sni', argv: ['--sni', 'redis.example'], flags: { sni: 'redis.example' } },
