@@ -4,7 +4,7 @@
 //
 // One bundle instead of tsc output: start-up is ~45 ms faster (see ../shared/TOOLCHAIN.md).
 
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +15,10 @@ const outfile = path.join(root, 'dist', 'main.mjs');
 // Loaded lazily with dynamic import() only by the features that need them (tables, password prompt,
 // terminal tests), so they stay out of the bundle and out of every start-up.
 const EXTERNAL = ['cli-table3', 'enquirer', '@lydell/node-pty', '@xterm/headless'];
+
+// src/version.ts: the versions come from package.json, nowhere else.
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const DEFINE = { __TREDIS_VERSIONS__: JSON.stringify({ tredis: pkg.version, redisCli: pkg.redisCliVersion }) };
 
 // Bundled CommonJS code calls require() for Node built-ins; an ESM file has no `require`, so give it
 // one. Aliased so it cannot collide with an import of createRequire inside the bundle.
@@ -71,6 +75,7 @@ async function main() {
       legalComments: 'none',
       external: EXTERNAL,
       banner: { js: BANNER },
+      define: DEFINE,
       logLevel: 'silent',
     });
     // Warnings are printed (they should be fixed), but do not fail the build.

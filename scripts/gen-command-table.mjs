@@ -10,6 +10,7 @@
 // socket with a small RESP2 reader, stopped by its PID at the end. The output is deterministic:
 // commands and subcommands sorted by name, fields in a fixed order. Plain Node ESM, node:* only.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -19,7 +20,9 @@ import { promisify } from 'node:util';
 import { startRedis } from './lib/tls-lab.mjs';
 
 const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
-const EXPECTED = '7.0.15';
+const repoPkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+/** The Redis version tredis-cli mirrors (package.json `redisCliVersion`). */
+const EXPECTED = repoPkg.redisCliVersion;
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const outFile = path.resolve(process.argv[2] ?? path.join(repoRoot, 'src/repl/command-table.ts'));
 
@@ -168,11 +171,8 @@ async function main() {
 // Regenerate: node scripts/gen-command-table.mjs
 import type { CommandDoc } from './command-docs.js';
 
-/** Redis version the table was taken from. */
-export const BUNDLED_DOCS_VERSION = '${version}';
-
 /** ${docs.length} commands and subcommands, sorted by name; JSON text so that it is parsed only when used. */
-export const BUNDLED_DOCS_JSON = ${JSON.stringify(json)};
+const BUNDLED_DOCS_JSON = ${JSON.stringify(json)};
 
 let parsed: readonly CommandDoc[] | undefined;
 

@@ -19,6 +19,7 @@
 // The output is deterministic: no time-dependent command is recorded, and volatile fields are
 // normalised before replay.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -27,7 +28,8 @@ import { fileURLToPath } from 'node:url';
 
 const REDIS_CLI = process.env.REDIS_CLI ?? 'redis-cli';
 const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
-const EXPECTED_VERSION = 'redis-cli 7.0.15';
+/** The redis-cli tredis-cli mirrors (package.json `redisCliVersion`). */
+const EXPECTED_VERSION = `redis-cli ${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).redisCliVersion}`;
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const outFile = path.resolve(process.argv[2] ?? path.join(repoRoot, 'test/fixtures/format-golden.json'));
 

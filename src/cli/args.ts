@@ -19,15 +19,14 @@ export interface Flags {
   intervalSec: number;
   db: number;
   resp2: boolean;
-  /** 0: not asked; 1: -3; 2: implied by --json/--quoted-json (failure tolerated). */
-  resp3: 0 | 1 | 2;
+  /** RESP3 (HELLO 3 after connecting): 'off'; 'asked' by -3; 'implied' by --json/--quoted-json. */
+  resp3: 'off' | 'asked' | 'implied';
   stdinLastArg: boolean;
   stdinTag?: string;
   mbDelim: string;
   cmdDelim: string;
   cluster: boolean;
-  errCode: boolean;
-  verbose: boolean;
+  failOnErrorReply: boolean;
   noAuthWarning: boolean;
   output?: OutputFlag;
   quotedInput: boolean;
@@ -80,13 +79,12 @@ export function defaultFlags(): Flags {
     intervalSec: 0,
     db: 0,
     resp2: false,
-    resp3: 0,
+    resp3: 'off',
     stdinLastArg: false,
     mbDelim: '\n',
     cmdDelim: '\n',
     cluster: false,
-    errCode: false,
-    verbose: false,
+    failOnErrorReply: false,
     noAuthWarning: false,
     quotedInput: false,
     tls: false,
@@ -132,7 +130,7 @@ interface OptSpec {
 }
 
 const setOutput = (mode: OutputFlag): Setter => (f) => {
-  if ((mode === 'json' || mode === 'quoted-json') && f.resp3 === 0) f.resp3 = 2; // not overwriting an explicit -3
+  if ((mode === 'json' || mode === 'quoted-json') && f.resp3 === 'off') f.resp3 = 'implied'; // not overwriting an explicit -3
   f.output = mode;
 };
 
@@ -184,9 +182,10 @@ const OPTIONS: OptSpec[] = [
   { names: ['--quoted-json'], arg: false, set: setOutput('quoted-json') },
   { names: ['-d'], arg: true, set: (f, v) => void (f.mbDelim = v) },
   { names: ['-D'], arg: true, set: (f, v) => void (f.cmdDelim = v) },
-  { names: ['-e'], arg: false, set: (f) => void (f.errCode = true) },
+  { names: ['-e'], arg: false, set: (f) => void (f.failOnErrorReply = true) },
   { names: ['-c'], arg: false, set: (f) => void (f.cluster = true) },
-  { names: ['--verbose'], arg: false, set: (f) => void (f.verbose = true) },
+  // accepted as redis-cli does; tredis-cli has nothing more to say with it
+  { names: ['--verbose'], arg: false, set: () => undefined },
   { names: ['--tls'], arg: false, set: (f) => void (f.tls = true) },
   { names: ['--sni'], arg: true, set: (f, v) => void (f.sni = v) },
   { names: ['--cacertdir'], arg: true, set: (f, v) => void (f.cacertdir = v) },
@@ -211,7 +210,7 @@ const OPTIONS: OptSpec[] = [
   { names: ['--no-confirm'], arg: false, set: (f) => void (f.noConfirm = true) },
   { names: ['-v', '--version'], arg: false, set: (f) => void (f.version = true) },
   { names: ['-2'], arg: false, set: (f) => void (f.resp2 = true) },
-  { names: ['-3'], arg: false, set: (f) => void (f.resp3 = 1) },
+  { names: ['-3'], arg: false, set: (f) => void (f.resp3 = 'asked') },
   { names: ['--show-pushes'], arg: true, set: (f, v, w) => {
     if (/^n/i.test(v)) f.showPushes = false;
     else if (/^y/i.test(v)) f.showPushes = true;
@@ -315,7 +314,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   }
   const command = f.help || f.version ? [] : argv.slice(i);
   if (f.socket !== undefined && f.cluster) throw new UsageError('Options -c and -s are mutually exclusive.');
-  if (f.resp2 && f.resp3 === 1) throw new UsageError('Options -2 and -3 are mutually exclusive.');
+  if (f.resp2 && f.resp3 === 'asked') throw new UsageError('Options -2 and -3 are mutually exclusive.');
   checkModeFlags(f.modes);
   if (!f.noAuthWarning && f.auth !== undefined && !f.help && !f.version) {
     warnings.push("Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.");

@@ -68,7 +68,7 @@ export function buildConfig(f: Flags, env: Record<string, string | undefined>, s
       user: f.user,
       password,
       db: f.db,
-      protocol: f.resp2 ? 2 : f.resp3 === 1 ? 3 : f.resp3 === 2 ? 'try3' : 2,
+      switchToResp3: !f.resp2 && f.resp3 !== 'off',
     },
     format: { mode, mbDelim: f.mbDelim, cmdDelim: f.cmdDelim },
     showPushes: f.showPushes ?? standard,

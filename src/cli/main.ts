@@ -132,7 +132,7 @@ async function run(argv: string[]): Promise<number> {
     err,
     interactive: command.length === 0,
     cluster: flags.cluster,
-    errCode: flags.errCode,
+    failOnErrorReply: flags.failOnErrorReply,
     intervalMs: flags.intervalSec * 1000,
     state: { db: 0, inMulti: false, preMultiDb: 0 },
     onPush: (v) => {

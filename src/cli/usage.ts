@@ -1,12 +1,12 @@
 /** `--help` text: redis-cli 7.0.15's, for the options tredis-cli has, plus its own. */
-export const VERSION = '0.1.0';
+import { REDIS_CLI_VERSION, TREDIS_VERSION } from '../version.js';
 
 export function versionLine(): string {
-  return `redis-cli 7.0.15 (tredis-cli ${VERSION})\n`;
+  return `redis-cli ${REDIS_CLI_VERSION} (tredis-cli ${TREDIS_VERSION})\n`;
 }
 
 export function usageText(): string {
-  return `tredis-cli ${VERSION} (redis-cli 7.0.15 compatible)
+  return `tredis-cli ${TREDIS_VERSION} (redis-cli ${REDIS_CLI_VERSION} compatible)
 
 Usage: tredis-cli [OPTIONS] [cmd [arg [arg ...]]]
   -h <hostname>      Server hostname (default: 127.0.0.1).

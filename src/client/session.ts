@@ -14,14 +14,17 @@ import type { RespValue } from '../resp/value.js';
 
 export type CommandArgs = ReadonlyArray<Buffer | string>;
 
-/** How the session introduces itself after each (re)connect, as redis-cli's cliConnect does. */
+/** The setup commands (AUTH, SELECT, HELLO 3) the session sends after each (re)connect, as redis-cli's cliConnect does. */
 export interface SessionSetup {
   user?: string | undefined;
   password?: string | undefined;
   /** Database to SELECT (0 = none). Updated by the modes after a successful SELECT. */
   db: number;
-  /** 2: nothing; 3: HELLO 3, failure fatal (-3); 'try3': HELLO 3, failure tolerated (--json). */
-  protocol: 2 | 3 | 'try3';
+  /**
+   * Send HELLO 3 after AUTH and SELECT (-3, --json): on an error reply the session prints
+   * `HELLO 3 failed: …` (cliSwitchProto's words) and goes on in RESP2.
+   */
+  switchToResp3: boolean;
 }
 
 export interface SessionTimings extends TransportTimings {
@@ -74,7 +77,7 @@ export class Session {
   private tlsSessionKey = '';
   private closeWaiters: Array<() => void> = [];
   /** AUTH/SELECT/HELLO are done: the next write is the first command of the user. */
-  private introduced = false;
+  private setupDone = false;
   private firstWriteAt: bigint | undefined;
   timings: SessionTimings = {};
   /** The protocol actually in use after connect. */
@@ -104,7 +107,7 @@ export class Session {
   }
 
   /**
-   * A session to another endpoint that introduces itself the same way (same setup object: AUTH,
+   * A session to another endpoint that sends the same setup commands (same setup object: AUTH,
    * db, protocol) and reports to the same hooks: the REPL's `connect HOST PORT [options]`.
    */
   derive(config: ConnectionConfig, tlsPlan?: TlsPlan): Session {
@@ -132,7 +135,7 @@ export class Session {
     this.pending = [];
     this.head = 0;
     this.repliesSeen = 0;
-    this.introduced = false;
+    this.setupDone = false;
     clearTimeout(this.silenceTimer);
     this.silenceTimer = undefined;
     this.firstWriteAt = undefined;
@@ -170,8 +173,8 @@ export class Session {
       sock.on('close', () => this.onSocketEnd(undefined));
       this.connects++;
       this.currentDb = 0;
-      await this.introduceWithin(this.config.timeoutMs);
-      this.introduced = true;
+      await this.sendSetupCommandsWithin(this.config.timeoutMs);
+      this.setupDone = true;
     } catch (err) {
       this.hooks.onConnectionFailed?.(err);
       throw err;
@@ -200,7 +203,7 @@ export class Session {
   }
 
   /** AUTH/SELECT/HELLO are part of connecting: a server that does not answer them times out. */
-  private async introduceWithin(ms: number): Promise<void> {
+  private async sendSetupCommandsWithin(ms: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -213,7 +216,7 @@ export class Session {
       }, ms);
     });
     try {
-      await Promise.race([this.introduce(), timeout]);
+      await Promise.race([this.sendSetupCommands(), timeout]);
     } finally {
       clearTimeout(timer);
     }
@@ -223,8 +226,8 @@ export class Session {
    * AUTH → SELECT → HELLO 3 as redis-cli 7.0.15's cliConnect: a failure prints a notice and skips the
    * later steps (cliConnect returns early), but the connection is kept and commands still run.
    */
-  private async introduce(): Promise<void> {
-    const { user, password, db, protocol } = this.setup;
+  private async sendSetupCommands(): Promise<void> {
+    const { user, password, db, switchToResp3 } = this.setup;
     const notice = (l: string) => this.hooks.onNotice?.(l);
     // A reply that cannot be read: cliAuth/cliSelect/cliSwitchProto print "\nI/O error" before the
     // error itself. Explained TLS failures (TlsError) say more on their own.
@@ -256,7 +259,7 @@ export class Session {
       }
       this.currentDb = db;
     }
-    if (protocol !== 2) {
+    if (switchToResp3) {
       const t0 = process.hrtime.bigint();
       const r = await send(['HELLO', '3']);
       this.timings.helloMs = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -277,7 +280,7 @@ export class Session {
       }
       this.pending.push({ resolve, reject });
       this.write(args);
-      if (this.introduced && this.repliesSeen === 0 && this.silenceTimer === undefined && !mayBeSlow(args)) this.watchSilence();
+      if (this.setupDone && this.repliesSeen === 0 && this.silenceTimer === undefined && !mayBeSlow(args)) this.watchSilence();
     });
   }
 
@@ -303,13 +306,13 @@ export class Session {
 
   /** Writes pre-encoded protocol bytes (--pipe). */
   writeRaw(chunk: Buffer): boolean {
-    if (this.introduced && this.firstWriteAt === undefined) this.firstWriteAt = process.hrtime.bigint();
+    if (this.setupDone && this.firstWriteAt === undefined) this.firstWriteAt = process.hrtime.bigint();
     return this.socket?.write(chunk) ?? false;
   }
 
   private write(args: CommandArgs): void {
     const sock = this.socket!;
-    if (this.introduced && this.firstWriteAt === undefined) this.firstWriteAt = process.hrtime.bigint();
+    if (this.setupDone && this.firstWriteAt === undefined) this.firstWriteAt = process.hrtime.bigint();
     // Coalesce the commands of one tick into few syscalls.
     if (!this.corked) {
       this.corked = true;

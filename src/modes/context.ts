@@ -30,7 +30,7 @@ export interface ModeContext {
   cluster: boolean;
   /** -c: one connection per cluster node, reused when a redirect goes back to a node. */
   nodes?: NodePool | undefined;
-  errCode: boolean;
+  failOnErrorReply: boolean;
   intervalMs: number;
   state: PromptState;
   /** (Re)connects, printing redis-cli's error on failure. */

@@ -164,7 +164,7 @@ export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: numbe
         if (followed === null) return 'failed';
         reply = followed;
       }
-      if (ctx.errCode && !ctx.interactive && reply.kind === 'error') {
+      if (ctx.failOnErrorReply && !ctx.interactive && reply.kind === 'error') {
         await ctx.out.flush();
         ctx.err(reply.value.toString('latin1'));
         return 'failed';

@@ -5,6 +5,7 @@
  */
 import type { Session } from '../client/session.js';
 import { formatHelp } from '../format/help.js';
+import { REDIS_CLI_VERSION } from '../version.js';
 import { buildTable, parseCommandDocs, type CommandTable } from './command-docs.js';
 import { bundledDocs } from './command-table.js';
 
@@ -17,11 +18,10 @@ export function bundledTable(): CommandTable {
 }
 
 /**
- * What `help ARGS…` prints (redis-cli's bytes). `version` follows `redis-cli ` on the first line of
- * the general help; `extra` is appended to it.
+ * What `help ARGS…` prints (redis-cli's bytes); `extra` is appended to the general help.
  */
-export function helpText(args: readonly Buffer[], table: CommandTable, version: string, extra = ''): string {
-  return formatHelp(args.map((a) => a.toString('utf8')), table, version, extra);
+export function helpText(args: readonly Buffer[], table: CommandTable, extra = ''): string {
+  return formatHelp(args.map((a) => a.toString('utf8')), table, REDIS_CLI_VERSION, extra);
 }
 
 /**
@@ -43,15 +43,15 @@ export async function serverTable(session: Session): Promise<CommandTable> {
  * A `ctx.help` for one-shot and piped modes: the table is made on the first `help` (needing the
  * server only then), and the text written with `write`.
  */
-export function makeHelp(session: () => Session, write: (text: string) => void, version = '7.0.15'): (args: Buffer[]) => Promise<void> {
+export function makeHelp(session: () => Session, write: (text: string) => void): (args: Buffer[]) => Promise<void> {
   let table: Promise<CommandTable> | undefined;
   return async (args) => {
     // The general help needs no table.
     if (args.length === 0) {
-      write(helpText(args, bundledTable(), version));
+      write(helpText(args, bundledTable()));
       return;
     }
     table ??= serverTable(session());
-    write(helpText(args, await table, version));
+    write(helpText(args, await table));
   };
 }

@@ -32,8 +32,6 @@ import { formatAddress, formatPrompt } from './prompt.js';
 export interface ReplOptions {
   flags: Flags;
   config: RunConfig;
-  /** What follows `redis-cli ` in the general help (e.g. `7.0.15 (tredis-cli 0.1.0)`). */
-  version?: string | undefined;
   /**
    * Connection settings for `connect HOST PORT [OPTIONS]`, from the words `-h HOST -p PORT
    * OPTIONS…` read as command-line options on top of the original ones (TLS settings carry over).
@@ -55,7 +53,6 @@ export async function runRepl(ctx: ModeContext, opts: ReplOptions): Promise<numb
   // linenoise writes to stdout; when stdout is redirected the editing goes to the terminal on stderr.
   const term = opts.output ?? (process.stdout.isTTY ? process.stdout : process.stderr);
   const color = term.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
-  const version = opts.version ?? '7.0.15';
 
   // redis-cli connects before repl(): a failure is printed and the REPL starts "not connected".
   await ctx.connect();
@@ -136,7 +133,7 @@ export async function runRepl(ctx: ModeContext, opts: ReplOptions): Promise<numb
     );
   };
 
-  ctx.help = (args) => ctx.out.write(helpText(args, table, version, args.length === 0 ? HELP_EXTRA : ''));
+  ctx.help = (args) => ctx.out.write(helpText(args, table, args.length === 0 ? HELP_EXTRA : ''));
   ctx.onReply = (args, reply) => keys.noteReply(ctx.state.db, args, reply, table.commands);
   const basePush = ctx.onPush;
   ctx.onPush = (v) => {

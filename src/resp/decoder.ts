@@ -44,7 +44,7 @@ const MAX_DOUBLE_TEXT = 325;
 const MAX_FAST_DIGITS = 15;
 const INT64_MAX_DIGITS = '9223372036854775807';
 const INT64_MIN_DIGITS = '9223372036854775808';
-/** strtod-style finite decimal, as hiredis accepts for `,` (plus the inf/nan words checked apart). */
+/** strtod-style finite decimal, as hiredis accepts for `,` (the inf/nan words are checked apart). */
 const DOUBLE_TEXT = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
 
 const EMPTY = Buffer.alloc(0);
@@ -576,7 +576,11 @@ function parseDecimal(buf: Buffer, start: number, end: number): number {
   return negative ? -n : n;
 }
 
-/** hiredis accepts `inf`, `-inf`, `nan`, `-nan` (any case) or a finite strtod decimal. */
+/**
+ * `inf`, `-inf` (any case) or a finite strtod decimal, as hiredis (redis-cli 7.0.15) accepts; and
+ * `nan`/`-nan`, which the RESP3 spec allows but hiredis 7.0.15 rejects ("Bad double value"): tredis-cli
+ * prints them (format/ documents that rendering as its own).
+ */
 function isDoubleText(text: string): boolean {
   if (text.length === 3 || text.length === 4) {
     const lower = text.toLowerCase();

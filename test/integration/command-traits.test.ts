@@ -50,7 +50,7 @@ let commands: ServerCommand[] = [];
 let session: Session;
 
 beforeAll(async () => {
-  session = new Session({ host: '127.0.0.1', port: lab().servers.main.port!, timeoutMs: 5_000 }, { db: 0, protocol: 2 });
+  session = new Session({ host: '127.0.0.1', port: lab().servers.main.port!, timeoutMs: 5_000 }, { db: 0, switchToResp3: false });
   await session.connect();
   const version = text(await session.send(['INFO', 'server']));
   expect(version, 'the table is checked against redis-server 7.0.15').toMatch(/redis_version:7\.0\.15\r\n/);

@@ -80,18 +80,18 @@ describe('buildConfig: credentials', () => {
 
 describe('buildConfig: protocol (HELLO)', () => {
   it.each([
-    { argv: [], protocol: 2 },
-    { argv: ['-2'], protocol: 2 },
-    { argv: ['-3'], protocol: 3 },
-    { argv: ['--json'], protocol: 'try3' },
-    { argv: ['--quoted-json'], protocol: 'try3' },
-    { argv: ['--json', '--raw'], protocol: 'try3' },
-    { argv: ['-2', '--json'], protocol: 2 },
-    { argv: ['--json', '-2'], protocol: 2 },
-    { argv: ['--json', '-3'], protocol: 3 },
-    { argv: ['-3', '--csv'], protocol: 3 },
-  ] as const)('$argv → $protocol', ({ argv, protocol }) => {
-    expect(config([...argv]).setup.protocol).toBe(protocol);
+    { argv: [], switchToResp3: false },
+    { argv: ['-2'], switchToResp3: false },
+    { argv: ['-3'], switchToResp3: true },
+    { argv: ['--json'], switchToResp3: true },
+    { argv: ['--quoted-json'], switchToResp3: true },
+    { argv: ['--json', '--raw'], switchToResp3: true },
+    { argv: ['-2', '--json'], switchToResp3: false },
+    { argv: ['--json', '-2'], switchToResp3: false },
+    { argv: ['--json', '-3'], switchToResp3: true },
+    { argv: ['-3', '--csv'], switchToResp3: true },
+  ] as const)('$argv → HELLO 3: $switchToResp3', ({ argv, switchToResp3 }) => {
+    expect(config([...argv]).setup.switchToResp3).toBe(switchToResp3);
   });
 
   it('-n and the URI db select a database', () => {

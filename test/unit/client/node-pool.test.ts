@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { NodePool } from '../../../src/client/node-pool.js';
 import { Session } from '../../../src/client/session.js';
 
-const make = (host: string, port: number) => new Session({ host, port, timeoutMs: 1000 }, { db: 0, protocol: 2 });
+const make = (host: string, port: number) => new Session({ host, port, timeoutMs: 1000 }, { db: 0, switchToResp3: false });
 
 describe('NodePool', () => {
   it('gives the same session for the same endpoint, host names case-insensitively', () => {
