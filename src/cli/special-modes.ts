@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { UsageError } from '../errors.js';
 import type { ModeContext } from '../modes/context.js';
 import type { Flags } from './args.js';
 
@@ -22,9 +23,23 @@ export interface SpecialMode {
 /** In the order redis-cli 7.0.15's main() tries them: the first active one runs. */
 export const SPECIAL_MODES: SpecialMode[] = [
   {
+    name: 'pipe',
+    active: (f) => f.modes.pipe,
+    stopsOnSigint: false,
+    run: async (ctx, f, _command, io) =>
+      (await import('../modes/pipe.js')).runPipe(ctx, { input: io.stdin, stderr: io.stderr, timeoutSec: f.modes.pipeTimeoutSec, progress: io.stderr.isTTY === true }),
+  },
+  {
     name: 'scan',
     active: (f) => f.modes.scan,
     stopsOnSigint: true,
     run: async (ctx, f) => (await import('../modes/scan.js')).runScan(ctx, f.modes),
+  },
+  {
+    // Parsed already; their modes land next.
+    name: 'pending',
+    active: (f) => f.modes.bigkeys || f.modes.memkeys || f.modes.hotkeys || f.modes.keystats || f.modes.eval !== undefined,
+    stopsOnSigint: false,
+    run: () => Promise.reject(new UsageError('tredis-cli: --bigkeys, --memkeys, --hotkeys, --keystats and --eval are not supported yet (use redis-cli for them)')),
   },
 ];
