@@ -51,3 +51,13 @@ export class ModeError extends TredisError {
     super(message, { code: 'MODE', exitCode: 1, hint });
   }
 }
+
+/**
+ * The lines that report an error on stderr: the message, then `hint: …`. Anything that is not a
+ * TredisError is a bug (its stack helps), except Node's own system errors (`Error: …`).
+ */
+export function errorLines(err: unknown): string[] {
+  if (err instanceof TredisError) return err.hint ? [err.message, `hint: ${err.hint}`] : [err.message];
+  if (err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string') return [`Error: ${err.message}`];
+  return [`tredis-cli: internal error: ${(err as Error)?.stack ?? String(err)}`];
+}

@@ -1,16 +1,17 @@
-import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { NodePool } from '../client/node-pool.js';
 import { Session } from '../client/session.js';
 import { isHelp } from '../commands/traits.js';
-import { planTls, type FileReader, type TlsPlan } from '../connection/options.js';
-import { IoError, TredisError, UsageError } from '../errors.js';
+import type { ConnectionConfig } from '../connection/config.js';
+import { planTls, type FileReader, type Target, type TlsPlan } from '../connection/options.js';
+import { errorLines, IoError, TredisError, UsageError } from '../errors.js';
 import type { ModeContext } from '../modes/context.js';
 import { runOneShot } from '../modes/oneshot.js';
 import { runStdin } from '../modes/stdin.js';
 import { isFatalReadError } from '../modes/execute.js';
 import { formatPush } from '../format/reply.js';
 import { parseArgs, type Flags } from './args.js';
-import { buildConfig, type RunConfig } from './config.js';
+import { buildConfig } from './config.js';
 import { StreamSink } from './output.js';
 import { usageText, versionLine } from './usage.js';
 import { askSecret, readAllStdin } from './prompt.js';
@@ -21,15 +22,17 @@ const nodeFs: FileReader = {
   readFile: (p) => readFileSync(p),
   readDir: (p) => readdirSync(p),
   exists: (p) => existsSync(p),
+  mode: (p) => {
+    try {
+      return statSync(p).mode & 0o777;
+    } catch {
+      return undefined;
+    }
+  },
 };
 
 function printError(err: unknown): void {
-  if (err instanceof TredisError) {
-    process.stderr.write(`${err.message}\n`);
-    if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
-  } else {
-    process.stderr.write(`tredis-cli: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
-  }
+  for (const line of errorLines(err)) process.stderr.write(`${line}\n`);
 }
 
 /**
@@ -44,25 +47,53 @@ function lazyHelp(ctx: ModeContext, out: StreamSink): (args: Buffer[]) => Promis
   };
 }
 
-/** Makes the TLS plan, asking for a key passphrase once when the key is encrypted. */
-async function makeTlsPlan(cfg: RunConfig, f: Flags): Promise<TlsPlan | undefined> {
-  const tls = cfg.connection.tls;
-  if (!tls) return undefined;
-  if (f.keyPassEnv !== undefined) {
-    const v = process.env[f.keyPassEnv];
-    if (v === undefined) throw new UsageError(`--key-pass-env ${f.keyPassEnv}: that environment variable is not set`);
-    tls.keyPassphrase = v;
-  }
-  const plan = () => planTls(cfg.connection.host, cfg.connection.socketPath !== undefined, tls, process.env, nodeFs);
+/** Warnings already printed: a plan is made again at every `connect` and redirect. */
+const warned = new Set<string>();
+
+/**
+ * The TLS plan of one connection (planTls: SNI, name verified, identity), asking for a key
+ * passphrase once when the key is encrypted. `lendTerminal` gives the terminal to the question
+ * (the REPL's line editor steps aside).
+ */
+async function makeTlsPlan(conn: ConnectionConfig, lendTerminal?: ModeContext['lendTerminal']): Promise<TlsPlan | undefined> {
+  const tls = conn.tls;
   try {
-    return plan();
+    return planFor(conn);
   } catch (err) {
     // Asked once, masked, on a terminal only; a wrong answer fails at connect (BAD_PASSPHRASE), never re-asks.
-    if (err instanceof TredisError && err.code === 'TLS_KEY_ENCRYPTED' && process.stdin.isTTY) {
-      tls.keyPassphrase = await askSecret(tls.p12 !== undefined ? `Enter password for ${tls.p12}: ` : `Enter PEM pass phrase for ${tls.key}: `);
-      return plan();
-    }
-    throw err;
+    if (!(tls && err instanceof TredisError && err.code === 'TLS_KEY_ENCRYPTED' && process.stdin.isTTY)) throw err;
+    const question = tls.p12 !== undefined ? `Enter password for ${tls.p12}: ` : `Enter PEM pass phrase for ${tls.key}: `;
+    const ask = () => askSecret(question);
+    tls.keyPassphrase = await (lendTerminal ? lendTerminal(ask) : ask());
+    return planFor(conn);
+  }
+}
+
+/** planTls for a connection's own target, printing each warning once. */
+function planFor(conn: ConnectionConfig): TlsPlan | undefined {
+  if (!conn.tls) return undefined;
+  const made = planTls(conn, conn.tls, process.env, nodeFs);
+  for (const w of made.warnings) {
+    if (!warned.has(w)) process.stderr.write(`${w}\n`);
+    warned.add(w);
+  }
+  return made;
+}
+
+/** The connection settings of a target: the current ones with another host and port (piped `connect`, -c). */
+function retarget(conn: ConnectionConfig, target: Target): ConnectionConfig {
+  return { ...conn, host: target.host, port: target.port, socketPath: target.socketPath };
+}
+
+/** Connects the session and resets the prompt state; the error, if it failed. */
+async function tryConnect(ctx: ModeContext): Promise<unknown> {
+  try {
+    await ctx.session.connect();
+    ctx.state.db = ctx.session.currentDb;
+    ctx.state.inMulti = false;
+    return undefined;
+  } catch (e) {
+    return e ?? new Error('connect failed');
   }
 }
 
@@ -72,19 +103,14 @@ async function makeTlsPlan(cfg: RunConfig, f: Flags): Promise<TlsPlan | undefine
  * session does) and keeps the broken connection, so the first command reconnects and reports the
  * error ('quiet'), or, for a protocol error (`broken`), reports it and exits 1.
  */
-async function connectAtStart(ctx: ModeContext, out: StreamSink): Promise<'ok' | 'failed' | 'quiet' | { broken: unknown }> {
-  try {
-    await ctx.session.connect();
-    ctx.state.db = ctx.session.currentDb;
-    ctx.state.inMulti = false;
-    return 'ok';
-  } catch (e) {
-    if (isFatalReadError(e)) return { broken: e };
-    if (e instanceof IoError && e.hint === undefined) return 'quiet';
-    await out.flush();
-    printError(e);
-    return 'failed';
-  }
+async function connectAtStart(ctx: ModeContext): Promise<'ok' | 'failed' | 'quiet' | { broken: unknown }> {
+  const e = await tryConnect(ctx);
+  if (e === undefined) return 'ok';
+  if (isFatalReadError(e)) return { broken: e };
+  if (e instanceof IoError && e.hint === undefined) return 'quiet';
+  await ctx.out.flush();
+  printError(e);
+  return 'failed';
 }
 
 /** The program: parse, connect, run the chosen mode, set the exit code. Only place that reads process.* */
@@ -119,7 +145,12 @@ async function run(argv: string[]): Promise<number> {
   if (flags.askpass) {
     cfg.setup.password = await askSecret('Please input password: ');
   }
-  const tlsPlan = await makeTlsPlan(cfg, flags);
+  if (flags.keyPassEnv !== undefined && cfg.connection.tls) {
+    const v = process.env[flags.keyPassEnv];
+    if (v === undefined) throw new UsageError(`--key-pass-env ${flags.keyPassEnv}: that environment variable is not set`);
+    cfg.connection.tls.keyPassphrase = v;
+  }
+  const tlsPlan = await makeTlsPlan(cfg.connection);
   const handshake = await createHandshakeReporter({ mode: flags.showHandshake, stderr: process.stderr, preloadTable: command.length === 0 && process.stdin.isTTY === true });
   const out = new StreamSink(process.stdout);
   const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -139,17 +170,40 @@ async function run(argv: string[]): Promise<number> {
       if (ctx.showPushes) out.write(formatPush(v, ctx.format));
     },
     connect: async () => {
+      const e = await tryConnect(ctx);
+      if (e === undefined) return true;
+      await out.flush();
+      printError(e);
+      return false;
+    },
+    // The one way to another server: a TLS plan made for the new target, a new session, connect.
+    moveTo: async (target, words) => {
+      let next: Session;
       try {
-        await ctx.session.connect();
-        ctx.state.db = ctx.session.currentDb;
-        ctx.state.inMulti = false;
-        return true;
+        const conn = words === undefined ? retarget(ctx.session.config, target) : connectionFromWords(target, words);
+        next = ctx.session.derive(conn, await makeTlsPlan(conn, ctx.lendTerminal));
       } catch (e) {
         await out.flush();
         printError(e);
         return false;
       }
+      ctx.session.close();
+      ctx.session = next;
+      return ctx.connect();
     },
+  };
+  // `connect HOST PORT [OPTIONS]` in the REPL: the words read as options after the original ones,
+  // so TLS settings carry over; a unix socket is left unless -s is given again.
+  const connectionFromWords = (target: Target, extra: string[]): ConnectionConfig => {
+    const words = ['-h', target.host, '-p', String(target.port), ...extra];
+    const p = parseArgs([...argv, ...words]);
+    if (p.command.length > 0) throw new UsageError(`connect: unexpected argument '${p.command[0]}'`);
+    const c = buildConfig(p.flags, process.env, process.stdout.isTTY === true).connection;
+    if (!extra.includes('-s')) c.socketPath = undefined;
+    const was = ctx.session.config.tls;
+    if (c.tls && was && c.tls.key === was.key && c.tls.p12 === was.p12) c.tls.keyPassphrase ??= was.keyPassphrase;
+    if (c.tls && p.flags.keyPassEnv !== undefined) c.tls.keyPassphrase = process.env[p.flags.keyPassEnv];
+    return c;
   };
   const handshakeHooks = handshake.hooks(() => ctx.session);
   ctx.session = new Session(cfg.connection, cfg.setup, {
@@ -163,27 +217,26 @@ async function run(argv: string[]): Promise<number> {
     // -c: each node gets its own connection and TLS plan (SNI and name check for the host name it
     // announces), made from the same flags, client certificate and AUTH as the first one.
     ctx.nodes = new NodePool((host, port) => {
-      const connection = { ...ctx.session.config, host, port, socketPath: undefined };
-      const plan = connection.tls ? planTls(host, false, connection.tls, process.env, nodeFs) : undefined;
-      return ctx.session.derive(connection, plan);
+      const connection = retarget(ctx.session.config, { host, port });
+      return ctx.session.derive(connection, planFor(connection));
     });
   }
   try {
-    return await runMode(ctx, out, { argv, flags, cfg, command });
+    return await runMode(ctx, out, { flags, command });
   } finally {
     ctx.nodes?.closeAll();
   }
 }
 
 /** Runs the one-shot command, the REPL or piped input on a prepared context. */
-async function runMode(ctx: ModeContext, out: StreamSink, { argv, flags, cfg, command }: { argv: string[]; flags: Flags; cfg: RunConfig; command: string[] }): Promise<number> {
+async function runMode(ctx: ModeContext, out: StreamSink, { flags, command }: { flags: Flags; command: string[] }): Promise<number> {
   const special = SPECIAL_MODES.find((m) => m.active(flags));
   if (special) return runSpecial(special, ctx, out, flags, command);
 
   if (command.length > 0) {
     // `help …` needs no server: redis-cli 7.0.15 prints it without connecting.
     if (!isHelp(command)) {
-      const start = await connectAtStart(ctx, out);
+      const start = await connectAtStart(ctx);
       if (start === 'failed') return 1;
       if (typeof start === 'object') {
         printError(start.broken);
@@ -206,36 +259,16 @@ async function runMode(ctx: ModeContext, out: StreamSink, { argv, flags, cfg, co
   if (process.stdin.isTTY) {
     const { runRepl } = await import('../repl/repl.js').catch(() => ({ runRepl: undefined }));
     if (runRepl) {
-      return await runRepl(ctx, {
-        flags,
-        config: cfg,
-        // `connect HOST PORT [OPTIONS]`: the words read as options after the original ones, so TLS
-        // settings carry over; a unix socket is left unless -s is given again.
-        planConnect: async (words) => {
-          const p = parseArgs([...argv, ...words]);
-          if (p.command.length > 0) throw new UsageError(`connect: unexpected argument '${p.command[0]}'`);
-          const c = buildConfig(p.flags, process.env, process.stdout.isTTY === true);
-          if (!words.includes('-s')) c.connection.socketPath = undefined;
-          const was = cfg.connection.tls;
-          const now = c.connection.tls;
-          if (now && was && now.key === was.key && now.p12 === was.p12) now.keyPassphrase ??= was.keyPassphrase;
-          return { connection: c.connection, tlsPlan: await makeTlsPlan(c, p.flags) };
-        },
-      });
+      return await runRepl(ctx, { confirm: !flags.noConfirm });
     }
   }
   // Piped commands: redis-cli tries to connect once up front, reports, and goes on regardless.
   ctx.help = lazyHelp(ctx, out);
-  const start = await connectAtStart(ctx, out);
+  const start = await connectAtStart(ctx);
   const brokenBy = typeof start === 'object' ? start.broken : undefined;
   const code = await runStdin(ctx, process.stdin, {
     brokenBy,
-    onConnect: async (host, port) => {
-      ctx.session.config.host = host;
-      ctx.session.config.port = port;
-      ctx.session.config.socketPath = undefined;
-      await ctx.connect();
-    },
+    onConnect: async (host, port) => void (await ctx.moveTo({ host, port })),
   });
   await out.flush();
   ctx.session.close();
@@ -244,7 +277,7 @@ async function runMode(ctx: ModeContext, out: StreamSink, { argv, flags, cfg, co
 
 /** A mode chosen by a flag (--scan, --pipe, ...): connect as cliConnect(0) does (exit 1 on failure), then run it. */
 async function runSpecial(mode: SpecialMode, ctx: ModeContext, out: StreamSink, flags: Flags, command: string[]): Promise<number> {
-  const start = await connectAtStart(ctx, out);
+  const start = await connectAtStart(ctx);
   if (start === 'failed') return 1;
   if (typeof start === 'object') {
     printError(start.broken);

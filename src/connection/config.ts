@@ -48,4 +48,6 @@ export interface TrustSource {
   kind: 'file' | 'dir' | 'file+dir' | 'system' | 'none';
   paths: string[];
   caCount: number;
+  /** With kind 'none' from the system search: every place looked at, for the error. */
+  searched?: string[] | undefined;
 }

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { createSecureContext, DEFAULT_CIPHERS, type ConnectionOptions } from 'node:tls';
 import { TlsError } from '../errors.js';
 import type { TlsConfig, TrustSource } from './config.js';
+import { checkTlsSettings } from './tls-settings.js';
 
 /** File access injected so that this module stays pure and testable. */
 export interface FileReader {
@@ -10,6 +11,19 @@ export interface FileReader {
   /** Names of the entries of a folder. */
   readDir(path: string): string[];
   exists(path: string): boolean;
+  /** Permission bits of a file (`stat().mode & 0o777`), when known. */
+  mode?(path: string): number | undefined;
+}
+
+/**
+ * One server to reach: the name TLS is about (SNI, the name verified). Where to connect is the host
+ * unless the connection's `resolve` table (`--resolve HOST:PORT:ADDR`) gives other addresses.
+ */
+export interface Target {
+  host: string;
+  port: number;
+  /** A unix socket path: host and port are then only names. */
+  socketPath?: string | undefined;
 }
 
 /** Everything `transport.ts` needs to start a TLS handshake, plus facts for reports. */
@@ -24,6 +38,8 @@ export interface TlsPlan {
   verifyName: string;
   /** The client key file is an encrypted PEM. */
   encryptedKey: boolean;
+  /** Things to tell the user once (stderr), e.g. a private key readable by others. */
+  warnings: string[];
 }
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----/g;
@@ -107,9 +123,23 @@ function checkKeyMatchesCert(cert: Buffer, key: Buffer, certPath: string, keyPat
   }
 }
 
-/** Default OpenSSL locations on Debian (OPENSSLDIR=/usr/lib/ssl, linked to /etc/ssl). */
-const SYSTEM_CA_FILES = ['/usr/lib/ssl/cert.pem', '/etc/ssl/certs/ca-certificates.crt'];
-const SYSTEM_CA_DIR = '/etc/ssl/certs';
+/**
+ * Where OpenSSL finds the system's CA bundle (OPENSSLDIR/cert.pem, or the distribution's bundle it
+ * links there), first match wins: Debian/Ubuntu (OPENSSLDIR=/usr/lib/ssl → /etc/ssl),
+ * RHEL/Fedora/CentOS (/etc/pki/tls), Alpine and macOS (/etc/ssl/cert.pem), openSUSE, FreeBSD.
+ */
+export const SYSTEM_CA_FILES = [
+  '/usr/lib/ssl/cert.pem',
+  '/etc/ssl/certs/ca-certificates.crt',
+  '/etc/pki/tls/certs/ca-bundle.crt',
+  '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem',
+  '/etc/pki/tls/cert.pem',
+  '/etc/ssl/cert.pem',
+  '/etc/ssl/ca-bundle.pem',
+  '/usr/local/share/certs/ca-root-nss.crt',
+];
+/** The hashed-folder counterparts (OPENSSLDIR/certs), used when no bundle file was found. */
+export const SYSTEM_CA_DIRS = ['/etc/ssl/certs', '/etc/pki/tls/certs'];
 
 /**
  * The trust store: --cacert and/or --cacertdir, else the system's as OpenSSL (and so redis-cli) finds
@@ -149,30 +179,50 @@ export function resolveTrust(tls: TlsConfig, env: Record<string, string | undefi
       // an unreadable system bundle: OpenSSL goes on without it too
     }
   }
-  const dir = env.SSL_CERT_DIR ?? (ca.length === 0 ? SYSTEM_CA_DIR : undefined);
-  if (dir !== undefined) {
-    // SSL_CERT_DIR is a colon-separated list, as for OpenSSL: each folder is checked on its own.
-    for (const d of dir.split(':')) {
-      if (d === '' || !fs.exists(d)) continue;
-      try {
-        ca.push(...readCaDir(fs, d, 'SSL_CERT_DIR'));
-        paths.push(d);
-      } catch {
-        // an unreadable system folder is not the user's mistake: trust what was found elsewhere
-      }
+  // SSL_CERT_DIR is a colon-separated list, as for OpenSSL: each folder is checked on its own.
+  // Without it, the first system folder that holds certificates stands in for a missing bundle.
+  const fromEnv = env.SSL_CERT_DIR !== undefined;
+  const dirs = fromEnv ? env.SSL_CERT_DIR!.split(':') : ca.length === 0 ? SYSTEM_CA_DIRS : [];
+  for (const d of dirs) {
+    if (d === '' || !fs.exists(d)) continue;
+    try {
+      const pems = readCaDir(fs, d, 'SSL_CERT_DIR');
+      ca.push(...pems);
+      paths.push(d);
+      if (!fromEnv && pems.length > 0) break;
+    } catch {
+      // an unreadable system folder is not the user's mistake: trust what was found elsewhere
     }
   }
-  return { ca, trust: { kind: ca.length > 0 ? 'system' : 'none', paths, caCount: ca.reduce((n, t) => n + countPemCertificates(t), 0) } };
+  if (ca.length > 0) return { ca, trust: { kind: 'system', paths, caCount: ca.reduce((n, t) => n + countPemCertificates(t), 0) } };
+  const searched = [
+    ...(env.SSL_CERT_FILE !== undefined ? [`SSL_CERT_FILE=${env.SSL_CERT_FILE}`] : SYSTEM_CA_FILES),
+    ...(fromEnv ? [`SSL_CERT_DIR=${env.SSL_CERT_DIR}`] : SYSTEM_CA_DIRS),
+  ];
+  return { ca, trust: { kind: 'none', paths, caCount: 0, searched } };
+}
+
+/** ssh's check: a private key others can read is worth a warning (not an error: redis-cli has none). */
+function keyFileWarning(fs: FileReader, path: string): string | undefined {
+  const mode = fs.mode?.(path);
+  if (mode === undefined || (mode & 0o077) === 0) return undefined;
+  const name = path.split('/').pop() ?? path;
+  return `Warning: private key file ${name} is readable by group/others (mode ${(mode & 0o777).toString(8).padStart(4, '0')}); chmod 600 it`;
 }
 
 /**
- * Maps the TLS flags to Node's `tls.connect` options. Verification is done by `transport.ts` after the
- * handshake (so that a failure can show the chain), hence `rejectUnauthorized: false` here; nothing is
- * sent before that check passes.
+ * The TLS plan for one target — the one place that turns (host, port, flags) into the SNI sent, the
+ * name verified and the client identity; every connect, reconnect, `connect` line and redirect
+ * comes here. Maps the TLS flags to Node's `tls.connect` options and checks every setting first
+ * (tls-settings.ts). Verification is done by `transport.ts` after the handshake (so that a failure
+ * can show the chain), hence `rejectUnauthorized: false` here; nothing is sent before that check passes.
  */
-export function planTls(host: string, isUnixSocket: boolean, tls: TlsConfig, env: Record<string, string | undefined>, fs: FileReader): TlsPlan {
+export function planTls(target: Target, tls: TlsConfig, env: Record<string, string | undefined>, fs: FileReader): TlsPlan {
+  checkTlsSettings(tls);
+  const host = target.host;
+  const warnings: string[] = [];
   const { ca, trust } = tls.insecure ? { ca: [] as string[], trust: { kind: 'none', paths: [], caCount: 0 } as TrustSource } : resolveTrust(tls, env, fs);
-  const { sni, reason } = chooseSni(host, tls.sni, isUnixSocket);
+  const { sni, reason } = chooseSni(host, tls.sni, target.socketPath !== undefined);
   // Node's own name check is replaced by ours (transport.ts), which can say which names were found.
   // An empty `ca` list trusts nothing, as OpenSSL with no CA found; leaving `ca` unset would make Node
   // trust its bundled roots (and NODE_EXTRA_CA_CERTS) while the report says "no trusted CA".
@@ -181,6 +231,8 @@ export function planTls(host: string, isUnixSocket: boolean, tls: TlsConfig, env
   let encryptedKey = false;
   if (tls.p12 !== undefined) {
     options.pfx = readOrThrow(fs, tls.p12, 'PKCS#12 file', '--p12');
+    const w = keyFileWarning(fs, tls.p12);
+    if (w) warnings.push(w);
     if (tls.keyPassphrase !== undefined) options.passphrase = tls.keyPassphrase;
     else if (p12NeedsPassword(options.pfx)) {
       // Asked for here (not at handshake time) so that the caller can prompt once, or say which flag to use.
@@ -200,6 +252,8 @@ export function planTls(host: string, isUnixSocket: boolean, tls: TlsConfig, env
     options.cert = readOrThrow(fs, tls.cert, 'client certificate', '--cert');
     const key = readOrThrow(fs, tls.key, 'private key', '--key');
     options.key = key;
+    const w = keyFileWarning(fs, tls.key);
+    if (w) warnings.push(w);
     encryptedKey = isEncryptedPem(key.toString('latin1'));
     if (!encryptedKey) checkKeyMatchesCert(options.cert as Buffer, key, tls.cert, tls.key);
     if (encryptedKey) {
@@ -222,5 +276,5 @@ export function planTls(host: string, isUnixSocket: boolean, tls: TlsConfig, env
   if (tls.minVersion !== undefined) options.minVersion = tls.minVersion;
   if (tls.maxVersion !== undefined) options.maxVersion = tls.maxVersion;
   if (tls.groups !== undefined) options.ecdhCurve = tls.groups;
-  return { options, trust, sni, sniReason: reason, verifyName: sni ?? host, encryptedKey };
+  return { options, trust, sni, sniReason: reason, verifyName: sni ?? host, encryptedKey, warnings };
 }

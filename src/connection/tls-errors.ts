@@ -56,6 +56,9 @@ function daysBetween(a: Date, b: Date): number {
   return Math.floor(Math.abs(a.getTime() - b.getTime()) / 86_400_000);
 }
 
+/** Verify codes that mean "the issuer is not trusted". */
+const ISSUER_CODES = new Set(['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT']);
+
 const CA_HINT = 'pass the CA that signed the server certificate with --cacert FILE (or --cacertdir DIR); --insecure skips verification (unsafe)';
 
 /**
@@ -66,6 +69,14 @@ export function explainVerifyError(code: string, leaf: PeerCertificate | undefin
   const chain = chainOf(leaf);
   const top = chain[chain.length - 1];
   const trusted = describeTrust(trust);
+  if (trust.kind === 'none' && trust.searched !== undefined && ISSUER_CODES.has(code)) {
+    // Not "unknown issuer": nothing at all was trusted, which is what to fix.
+    return {
+      code: 'NO_TRUST_STORE',
+      reason: `no trusted CA certificate was found to check "${certName(leaf)}": no --cacert or --cacertdir, and none in ${trust.searched.join(', ')}`,
+      hint: 'pass the CA that signed the server certificate with --cacert FILE, set SSL_CERT_FILE, or install the system CA bundle (the ca-certificates package)',
+    };
+  }
   switch (code) {
     case 'CERT_HAS_EXPIRED': {
       const bad = chain.find((c) => new Date(c.valid_to) < now) ?? leaf;

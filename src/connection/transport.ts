@@ -101,28 +101,27 @@ function tcpConnect(opts: { host: string; port: number; family: number } | { pat
 
 /**
  * Asks the port a plaintext PING: true when it answers like Redis (`+PONG`, `-NOAUTH`…). Used to
- * tell "--tls against a plaintext port" apart from a slow server.
+ * tell "--tls against a plaintext port" apart from a slow server. Aborting `signal` drops the probe
+ * at once (even mid-connect) and resolves false.
  */
-export async function probePlaintext(host: string, port: number, timeoutMs = 1000, socketPath?: string): Promise<boolean> {
-  let sock: Socket | undefined;
-  try {
-    sock = await tcpConnect(socketPath !== undefined ? { path: socketPath } : { host, port, family: isIP(host) || 4 }, timeoutMs);
-    const s = sock;
-    return await new Promise<boolean>((res) => {
-      const timer = setTimeout(() => res(false), timeoutMs);
-      s.once('data', (d: Buffer) => {
-        clearTimeout(timer);
-        res(d.length > 0 && [0x2b, 0x2d, 0x24, 0x2a, 0x25, 0x3e].includes(d[0]!));
-      });
-      s.once('error', () => res(false));
-      s.once('close', () => res(false));
-      s.write('PING\r\n');
-    });
-  } catch {
-    return false;
-  } finally {
-    sock?.destroy();
-  }
+export function probePlaintext(host: string, port: number, timeoutMs = 1000, socketPath?: string, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise<boolean>((res) => {
+    const sock = socketPath !== undefined ? netConnect({ path: socketPath }) : netConnect({ host, port: port & 0xffff, family: isIP(host) || 4 });
+    const done = (v: boolean) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      sock.destroy();
+      res(v);
+    };
+    const onAbort = () => done(false);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    sock.once('connect', () => sock.write('PING\r\n'));
+    sock.once('data', (d: Buffer) => done(d.length > 0 && [0x2b, 0x2d, 0x24, 0x2a, 0x25, 0x3e].includes(d[0]!)));
+    sock.once('error', () => done(false));
+    sock.once('close', () => done(false));
+  });
 }
 
 /** True when the endpoint completes (or starts) a TLS handshake: "add --tls". */
@@ -237,16 +236,21 @@ async function handshake(cfg: ConnectionConfig, plan: TlsPlan, raw: Socket, addr
   if (opts.onSession) sock.on('session', opts.onSession);
   let probeTimer: NodeJS.Timeout | undefined;
   let timeoutTimer: NodeJS.Timeout | undefined;
+  const probe = new AbortController();
   try {
     await new Promise<void>((resolveP, reject) => {
       sock.once('secureConnect', () => resolveP());
       sock.once('error', (err) => reject(err));
       sock.once('close', () => reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
       timeoutTimer = setTimeout(() => reject(Object.assign(new Error('TLS handshake timed out'), { code: 'TLS_TIMEOUT' })), cfg.timeoutMs);
-      // No answer to the ClientHello: ask the port in plaintext whether it is a plain Redis port.
-      // Unix sockets too: redis-server serves them in plaintext only.
+      // No answer at all to the ClientHello: ask the port in plaintext whether it is a plain Redis
+      // port (unix sockets too: redis-server serves them in plaintext only). Diagnosis must not
+      // touch a working server: a TLS server answers the ClientHello at once, so any byte back
+      // means there is nothing to diagnose and no second connection is opened; and the probe is
+      // dropped as soon as the handshake ends either way (finally below).
       probeTimer = setTimeout(() => {
-        void probePlaintext(address, cfg.port, Math.min(1000, cfg.timeoutMs), cfg.socketPath).then((plain) => {
+        if (raw.bytesRead > 0) return;
+        void probePlaintext(address, cfg.port, Math.min(1000, cfg.timeoutMs), cfg.socketPath, probe.signal).then((plain) => {
           if (plain) reject(Object.assign(new Error('plaintext port'), { code: 'NOT_TLS_PROBED' }));
         });
       }, Math.min(500, cfg.timeoutMs / 4));
@@ -267,6 +271,7 @@ async function handshake(cfg: ConnectionConfig, plan: TlsPlan, raw: Socket, addr
   } finally {
     clearTimeout(probeTimer);
     clearTimeout(timeoutTimer);
+    probe.abort();
   }
   timings.tlsMs = elapsed(t0);
   // Verification, done here so that a failure can still report the chain. Nothing was sent yet.

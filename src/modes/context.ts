@@ -1,5 +1,6 @@
 import type { NodePool } from '../client/node-pool.js';
 import type { Session } from '../client/session.js';
+import type { Target } from '../connection/options.js';
 import type { FormatOptions } from '../format/options.js';
 import type { RespValue } from '../resp/value.js';
 
@@ -35,6 +36,14 @@ export interface ModeContext {
   state: PromptState;
   /** (Re)connects, printing redis-cli's error on failure. */
   connect(): Promise<boolean>;
+  /**
+   * Goes to another server (`connect` lines, -c redirects): the TLS plan is made for the new target
+   * (SNI, name verified, client identity), the session replaced, then connected; false (printed)
+   * when that fails. `words`: options on top of the command line's (`connect HOST PORT --tls …`).
+   */
+  moveTo(target: Target, words?: string[]): Promise<boolean>;
+  /** Runs `fn` with the terminal handed over (a passphrase question while the REPL edits a line). */
+  lendTerminal?: (<T>(fn: () => Promise<T>) => Promise<T>) | undefined;
   /** Prints `help …` output (from the command table); absent where help is not loaded. */
   help?: ((args: Buffer[]) => void | Promise<void>) | undefined;
   /** Aborted by Ctrl-C while a blocking or streaming command runs. */

@@ -1,4 +1,4 @@
-import { ClusterError, ConnectError, IoError, ProtocolError, TredisError } from '../errors.js';
+import { ClusterError, ConnectError, errorLines, IoError, ProtocolError, TredisError } from '../errors.js';
 import { endsServer, isForcedRaw, isHelp, isStreaming } from '../commands/traits.js';
 import { formatReply, formatReplyChunks } from '../format/reply.js';
 import type { RespValue } from '../resp/value.js';
@@ -85,12 +85,12 @@ async function ensureConnected(ctx: ModeContext): Promise<boolean> {
 
 /** Prints the error that ended the connection, as cliPrintContextError does. */
 export function printConnectionError(ctx: ModeContext, err: unknown): void {
-  if (err instanceof TredisError) {
-    ctx.err(err.message);
-    if (err.hint) ctx.err(`hint: ${err.hint}`);
-  } else {
-    ctx.err(`Error: ${(err as Error).message}`);
-  }
+  for (const line of errorLines(err)) ctx.err(line);
+}
+
+/** The `(N.NNs)` line redis-cli prints after a command that took 0.5 s or more (TTY output only). */
+export function printElapsed(ctx: ModeContext, ms: number): void {
+  if (ms >= 500 && ctx.format.mode === 'tty') ctx.out.write(`(${(ms / 1000).toFixed(2)}s)\n`);
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -184,10 +184,10 @@ export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: numbe
       ctx.session.close(); // SHUTDOWN closes the connection: not an error (config.shutdown)
       return 'ok';
     }
+    ctx.session.close();
+    if (!(err instanceof TredisError)) throw err; // a bug: main prints it
     await ctx.out.flush();
     printConnectionError(ctx, err);
-    ctx.session.close();
-    if (!(err instanceof TredisError)) throw err;
     return isFatalReadError(err) ? 'fatal' : 'failed';
   } finally {
     gate.release();
@@ -227,17 +227,9 @@ async function followRedirect(ctx: ModeContext, args: Buffer[], first: Redirect)
  * redis-cli's cliConnect after a redirect, the db and MULTI state start afresh.
  */
 async function switchNode(ctx: ModeContext, host: string, port: number): Promise<boolean> {
-  let next: typeof ctx.session;
-  if (ctx.nodes) {
-    ctx.nodes.adopt(ctx.session);
-    next = ctx.nodes.get(host, port);
-  } else {
-    ctx.session.close();
-    ctx.session.config.host = host;
-    ctx.session.config.port = port;
-    ctx.session.config.socketPath = undefined;
-    next = ctx.session;
-  }
+  if (!ctx.nodes) return ctx.moveTo({ host, port });
+  ctx.nodes.adopt(ctx.session);
+  const next = ctx.nodes.get(host, port);
   ctx.session = next;
   ctx.state.inMulti = false;
   if (next.isConnected) {

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { isHelp, runsAlone } from '../commands/traits.js';
 import type { RespValue } from '../resp/value.js';
 import type { ModeContext } from './context.js';
-import { isCommand, isFatalReadError, printConnectionError, printReply, runCommand, trackState } from './execute.js';
+import { isCommand, isFatalReadError, printConnectionError, printElapsed, printReply, runCommand, trackState } from './execute.js';
 import { gatePushes } from './push-order.js';
 import { parseRepeatPrefix, splitArgs } from './split-line.js';
 
@@ -121,6 +121,7 @@ export async function runStdin(ctx: ModeContext, input: Readable, hooks: StdinHo
         case 'connect':
           await settle();
           brokenBy = undefined;
+          failedEpoch = -1; // a new session counts its connects from 0
           if (hooks.onConnect) await hooks.onConnect(action.host, action.port);
           continue;
         case 'command':
@@ -141,8 +142,7 @@ export async function runStdin(ctx: ModeContext, input: Readable, hooks: StdinHo
           fatal = true;
           break;
         }
-        const elapsed = Date.now() - t0;
-        if (elapsed >= 500 && ctx.format.mode === 'tty') ctx.out.write(`(${(elapsed / 1000).toFixed(2)}s)\n`);
+        printElapsed(ctx, Date.now() - t0);
         continue;
       }
       const epoch = ctx.session.connects;

@@ -7,14 +7,10 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ReadStream, WriteStream } from 'node:tty';
-import type { Flags } from '../cli/args.js';
-import type { RunConfig } from '../cli/config.js';
 import { dangerOf, isStreaming } from '../commands/traits.js';
-import type { ConnectionConfig } from '../connection/config.js';
-import type { TlsPlan } from '../connection/options.js';
 import { formatPush } from '../format/reply.js';
 import type { ModeContext } from '../modes/context.js';
-import { isCommand, printConnectionError, runCommand } from '../modes/execute.js';
+import { isCommand, printElapsed, runCommand } from '../modes/execute.js';
 import { classifyLine, type LineAction } from '../modes/stdin.js';
 import { buildTable, parseCommandDocs, type CommandTable } from './command-docs.js';
 import { completeCommand, completeKeys, keyTarget } from './completion.js';
@@ -29,14 +25,10 @@ import { runMeta } from './meta-commands.js';
 import { defaultPreferences, loadPreferences } from './preferences.js';
 import { formatAddress, formatPrompt } from './prompt.js';
 
+/** The REPL's settings, as values (the command line is read by cli/). */
 export interface ReplOptions {
-  flags: Flags;
-  config: RunConfig;
-  /**
-   * Connection settings for `connect HOST PORT [OPTIONS]`, from the words `-h HOST -p PORT
-   * OPTIONS…` read as command-line options on top of the original ones (TLS settings carry over).
-   */
-  planConnect?: ((words: string[]) => Promise<{ connection: ConnectionConfig; tlsPlan?: TlsPlan | undefined }>) | undefined;
+  /** Ask before dangerous commands (off with --no-confirm). */
+  confirm: boolean;
   /** For tests: the terminal and the environment (default: process.stdin/stdout, process.env). */
   input?: ReadStream | undefined;
   output?: WriteStream | undefined;
@@ -48,186 +40,181 @@ const HELP_EXTRA = '\ntredis-cli: ":help" lists its keys and settings (:set keyc
 
 /** Runs the REPL until quit/exit or Ctrl-D; returns the exit code (0, as redis-cli). */
 export async function runRepl(ctx: ModeContext, opts: ReplOptions): Promise<number> {
-  const env = opts.env ?? process.env;
-  const input = opts.input ?? process.stdin;
-  // linenoise writes to stdout; when stdout is redirected the editing goes to the terminal on stderr.
-  const term = opts.output ?? (process.stdout.isTTY ? process.stdout : process.stderr);
-  const color = term.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
+  return new Repl(ctx, opts).run();
+}
 
-  // redis-cli connects before repl(): a failure is printed and the REPL starts "not connected".
-  await ctx.connect();
+/** One REPL session: the loop reads a line, remembers it, and dispatches it; each step is a method. */
+class Repl {
+  private readonly env: Record<string, string | undefined>;
+  private readonly term: WriteStream;
+  private readonly color: boolean;
+  private readonly prefs = defaultPreferences();
+  private readonly history: HistoryList;
+  private readonly histFile: HistoryFile | undefined;
+  private readonly keys = new KeyCache();
+  private readonly editor: LineEditor;
+  private table: CommandTable = bundledTable();
+  /** Aborts the running command (Ctrl-C). */
+  private current: AbortController | undefined;
+  /** The session whose COMMAND DOCS were asked for. */
+  private docsFor: unknown;
+  /** The session (and its connect count) whose close is watched to redraw the prompt. */
+  private watched: unknown;
+  private watchedConnects = -1;
+  /** A reply could not be parsed: redis-cli exits 1, in the REPL too. */
+  private fatal = false;
 
-  const prefs = defaultPreferences();
-  prefs.confirm = !opts.flags.noConfirm;
-  const rcPath = dotfilePath(env, 'REDISCLI_RCFILE', '.redisclirc');
-  if (rcPath !== null) {
+  constructor(private readonly ctx: ModeContext, opts: ReplOptions) {
+    this.env = opts.env ?? process.env;
+    // linenoise writes to stdout; when stdout is redirected the editing goes to the terminal on stderr.
+    this.term = opts.output ?? (process.stdout.isTTY ? process.stdout : process.stderr);
+    const env = this.env;
+    this.color = this.term.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
+    this.prefs.confirm = opts.confirm;
+    const histPath = dotfilePath(env, 'REDISCLI_HISTFILE', '.rediscli_history');
+    // Lines an older client saved with secrets in them are dropped here and at the next save.
+    this.history = new HistoryList(histPath !== null ? loadHistoryFile(histPath).filter(isLineRememberable) : []);
+    this.histFile = histPath !== null ? new HistoryFile(histPath, (m) => ctx.err(`tredis-cli: ${m}`)) : undefined;
+    this.editor = new LineEditor(opts.input ?? process.stdin, this.term, this.history, {
+      hint: (text) => (this.prefs.hints ? computeHint(text, this.table.commands) : null),
+      complete: (before) => this.complete(before),
+      onInterrupt: () => this.current?.abort(),
+    });
+  }
+
+  async run(): Promise<number> {
+    const ctx = this.ctx;
+    // redis-cli connects before repl(): a failure is printed and the REPL starts "not connected".
+    await ctx.connect();
+    this.loadRcFile();
+    this.attach();
+    this.fetchDocs();
+    this.editor.start();
+    try {
+      for (;;) {
+        await ctx.out.flush();
+        this.watchClose();
+        const line = await this.editor.readLine(this.promptText());
+        if (line === null) break;
+        const action = classifyLine(Buffer.from(line, 'utf8'));
+        this.remember(line, action);
+        if (action.kind === 'quit') break;
+        await this.dispatch(action);
+        if (this.fatal) break;
+      }
+    } finally {
+      this.editor.stop();
+      await ctx.out.flush();
+      ctx.session.close();
+    }
+    return this.fatal ? 1 : 0;
+  }
+
+  /** ~/.redisclirc (REDISCLI_RCFILE): `:set` lines read at start. */
+  private loadRcFile(): void {
+    const rcPath = dotfilePath(this.env, 'REDISCLI_RCFILE', '.redisclirc');
+    if (rcPath === null) return;
     let text = '';
     try {
       text = readFileSync(rcPath, 'utf8');
     } catch {
       // no rc file: defaults
     }
-    for (const msg of loadPreferences(prefs, text)) ctx.out.write(msg);
+    for (const msg of loadPreferences(this.prefs, text)) this.ctx.out.write(msg);
   }
 
-  const histPath = dotfilePath(env, 'REDISCLI_HISTFILE', '.rediscli_history');
-  // Lines an older client saved with secrets in them are dropped here and at the next save.
-  const history = new HistoryList(histPath !== null ? loadHistoryFile(histPath).filter(isLineRememberable) : []);
-  const histFile = histPath !== null ? new HistoryFile(histPath, (m) => ctx.err(`tredis-cli: ${m}`)) : undefined;
+  /** Hooks the REPL into the shared context: help, key learning, pushes above the prompt, the terminal. */
+  private attach(): void {
+    const ctx = this.ctx;
+    ctx.help = (args) => ctx.out.write(helpText(args, this.table, args.length === 0 ? HELP_EXTRA : ''));
+    ctx.onReply = (args, reply) => this.keys.noteReply(ctx.state.db, args, reply, this.table.commands);
+    const basePush = ctx.onPush;
+    ctx.onPush = (v) => {
+      if (!this.editor.isReading) return basePush(v);
+      // A push while the prompt is shown (RESP3 tracking invalidations): print it above the line.
+      if (ctx.showPushes) this.editor.printAbove(() => process.stdout.write(formatPush(v, ctx.format)));
+    };
+    // A key passphrase may be asked for while connecting elsewhere.
+    ctx.lendTerminal = async (fn) => {
+      this.editor.suspend();
+      try {
+        return await fn();
+      } finally {
+        this.editor.resume();
+      }
+    };
+  }
 
-  let table: CommandTable = bundledTable();
-  const keys = new KeyCache();
-  let current: AbortController | undefined;
-
-  const promptText = () =>
-    formatPrompt({
-      host: ctx.session.config.host,
-      port: ctx.session.config.port,
-      socketPath: ctx.session.config.socketPath,
-      db: ctx.state.db,
-      inMulti: ctx.state.inMulti,
-      connected: ctx.session.isConnected,
-      tls: ctx.session.tls !== undefined,
-      tlsBadge: prefs.tlsprompt,
-      color,
+  private promptText(): string {
+    const { session, state } = this.ctx;
+    return formatPrompt({
+      host: session.config.host,
+      port: session.config.port,
+      socketPath: session.config.socketPath,
+      db: state.db,
+      inMulti: state.inMulti,
+      connected: session.isConnected,
+      tls: session.tls !== undefined,
+      tlsBadge: this.prefs.tlsprompt,
+      color: this.color,
     });
+  }
 
-  const complete = async (before: string): Promise<string[]> => {
-    const found = completeCommand(before, table.commands, table.groups);
-    if (found.length > 0 || !prefs.keycomplete) return found;
-    const target = keyTarget(before, table.commands);
+  private async complete(before: string): Promise<string[]> {
+    const { commands, groups } = this.table;
+    const found = completeCommand(before, commands, groups);
+    if (found.length > 0 || !this.prefs.keycomplete) return found;
+    const target = keyTarget(before, commands);
     if (!target) return [];
-    const db = ctx.state.db;
-    const s = ctx.session;
+    const db = this.ctx.state.db;
+    const s = this.ctx.session;
     // Never inside MULTI: the SCAN would be queued, not answered.
-    if (s.isConnected && !ctx.state.inMulti) {
-      for (const k of await scanKeys((a) => s.send(a), target.prefix)) keys.add(db, k);
+    if (s.isConnected && !this.ctx.state.inMulti) {
+      for (const k of await scanKeys((a) => s.send(a), target.prefix)) this.keys.add(db, k);
     }
-    return completeKeys(before, target, keys.keys(db));
-  };
+    return completeKeys(before, target, this.keys.keys(db));
+  }
 
-  const editor = new LineEditor(input, term, history, {
-    hint: (text) => (prefs.hints ? computeHint(text, table.commands) : null),
-    complete,
-    onInterrupt: () => current?.abort(),
-  });
-
-  // The server's own COMMAND DOCS, fetched once per server in the background when idle.
-  let docsFor: unknown;
-  const fetchDocs = () => {
-    const s = ctx.session;
-    if (docsFor === s || !s.isConnected || ctx.state.inMulti) return;
-    docsFor = s;
+  /** The server's own COMMAND DOCS, fetched once per server in the background when idle. */
+  private fetchDocs(): void {
+    const s = this.ctx.session;
+    if (this.docsFor === s || !s.isConnected || this.ctx.state.inMulti) return;
+    this.docsFor = s;
     s.send(['COMMAND', 'DOCS']).then(
       (reply) => {
-        if (s !== ctx.session) return;
+        if (s !== this.ctx.session) return;
         const docs = parseCommandDocs(reply);
         if (docs.length > 0) {
-          table = buildTable(docs, 'server');
-          editor.setPrompt(promptText()); // redraws the hint
+          this.table = buildTable(docs, 'server');
+          this.editor.setPrompt(this.promptText()); // redraws the hint
         }
       },
       () => {
-        if (docsFor === s) docsFor = undefined; // the connection failed: try again later
+        if (this.docsFor === s) this.docsFor = undefined; // the connection failed: try again later
       },
     );
-  };
+  }
 
-  ctx.help = (args) => ctx.out.write(helpText(args, table, args.length === 0 ? HELP_EXTRA : ''));
-  ctx.onReply = (args, reply) => keys.noteReply(ctx.state.db, args, reply, table.commands);
-  const basePush = ctx.onPush;
-  ctx.onPush = (v) => {
-    if (!editor.isReading) return basePush(v);
-    // A push while the prompt is shown (RESP3 tracking invalidations): print it above the line.
-    if (ctx.showPushes) editor.printAbove(() => process.stdout.write(formatPush(v, ctx.format)));
-  };
-
-  // When the connection drops while the prompt is shown, the prompt says so at once.
-  let watched: unknown;
-  let watchedConnects = -1;
-  const watchClose = () => {
-    const s = ctx.session;
-    if (!s.isConnected || (watched === s && watchedConnects === s.connects)) return;
-    watched = s;
-    watchedConnects = s.connects;
+  /** When the connection drops while the prompt is shown, the prompt says so at once. */
+  private watchClose(): void {
+    const s = this.ctx.session;
+    if (!s.isConnected || (this.watched === s && this.watchedConnects === s.connects)) return;
+    this.watched = s;
+    this.watchedConnects = s.connects;
     void s.whenClosed().then(() => {
-      if (s === ctx.session && editor.isReading) editor.setPrompt(promptText());
+      if (s === this.ctx.session && this.editor.isReading) this.editor.setPrompt(this.promptText());
     });
-  };
+  }
 
-  const remember = (line: string, action: LineAction) => {
+  private remember(line: string, action: LineAction): void {
     if (action.kind === 'skip') return;
     if (action.kind === 'print' && action.text === REPEAT_INVALID) return; // redis-cli skips these
     if (!isLineRememberable(line)) return;
-    if (history.add(line)) histFile?.save(history.entries);
-  };
+    if (this.history.add(line)) this.histFile?.save(this.history.entries);
+  }
 
-  const connectTo = async (host: string, port: number, extra: string[]) => {
-    await ctx.out.flush();
-    if (opts.planConnect) {
-      let plan: Awaited<ReturnType<NonNullable<ReplOptions['planConnect']>>>;
-      editor.suspend(); // a key passphrase may be asked for
-      try {
-        plan = await opts.planConnect(['-h', host, '-p', String(port), ...extra]);
-      } catch (err) {
-        printConnectionError(ctx, err);
-        return;
-      } finally {
-        editor.resume();
-      }
-      const next = ctx.session.derive(plan.connection, plan.tlsPlan);
-      ctx.session.close();
-      ctx.session = next;
-    } else {
-      ctx.session.close();
-      ctx.session.config.host = host;
-      ctx.session.config.port = port;
-      ctx.session.config.socketPath = undefined;
-    }
-    keys.clear();
-    table = bundledTable();
-    await ctx.connect();
-    fetchDocs();
-  };
-
-  let fatal = false;
-  const runUserCommand = async (args: Buffer[], repeat: number) => {
-    const danger = prefs.confirm ? dangerOf(args) : null;
-    if (danger !== null) {
-      await ctx.out.flush();
-      const cfg = ctx.session.config;
-      const where = cfg.socketPath ?? formatAddress(cfg.host, cfg.port);
-      const answer = await editor.readLine(confirmQuestion(danger, where), { history: false, hints: false, complete: false });
-      if (answer === null || !isYes(answer)) {
-        term.write('Not sent.\n');
-        return;
-      }
-    }
-    const streaming = isStreaming(args);
-    const ac = new AbortController();
-    current = ac;
-    ctx.signal = ac.signal;
-    const t0 = Date.now();
-    try {
-      // A reply that cannot be parsed ends redis-cli with exit status 1, in the REPL too.
-      if ((await runCommand(ctx, args, repeat)) === 'fatal') fatal = true;
-    } finally {
-      current = undefined;
-      ctx.signal = undefined;
-    }
-    const elapsed = Date.now() - t0;
-    if (!ac.signal.aborted && !streaming && elapsed >= 500 && ctx.format.mode === 'tty') {
-      ctx.out.write(`(${(elapsed / 1000).toFixed(2)}s)\n`);
-    }
-    // Ctrl-C dropped the connection (its reply or stream would still come): start a fresh one.
-    if ((ac.signal.aborted || streaming) && !ctx.session.isConnected) {
-      await ctx.out.flush();
-      await ctx.connect();
-    }
-    fetchDocs();
-  };
-
-  const perform = async (action: LineAction) => {
+  private async dispatch(action: LineAction): Promise<void> {
+    const ctx = this.ctx;
     switch (action.kind) {
       case 'skip':
       case 'quit':
@@ -236,54 +223,77 @@ export async function runRepl(ctx: ModeContext, opts: ReplOptions): Promise<numb
         ctx.out.write(action.text);
         return;
       case 'set':
-        await runMeta(
-          {
-            prefs,
-            session: ctx.session,
-            print: (t) => ctx.out.write(t),
-            color,
-            width: term.columns,
-          },
-          action.args.map((a) => a.toString('utf8')),
-        );
+        await this.meta(action.args);
         return;
       case 'clear':
         await ctx.out.flush();
-        editor.clearScreen();
+        this.editor.clearScreen();
         return;
       case 'connect':
-        await connectTo(action.host, action.port, []);
+        await this.reconnect(action.host, action.port, []);
         return;
       case 'command': {
         const a = action.args;
         // tredis-cli: `connect HOST PORT --tls …` (redis-cli knows only the 3-word form).
         if (action.repeat === 1 && a.length > 3 && isCommand(a[0], 'connect') && a[3]![0] === 0x2d) {
-          await connectTo(a[1]!.toString(), Number.parseInt(a[2]!.toString(), 10) | 0, a.slice(3).map((w) => w.toString()));
+          await this.reconnect(a[1]!.toString(), Number.parseInt(a[2]!.toString(), 10) | 0, a.slice(3).map((w) => w.toString()));
           return;
         }
-        await runUserCommand(a, action.repeat);
+        await this.runCommand(a, action.repeat);
       }
     }
-  };
-
-  fetchDocs();
-  editor.start();
-  try {
-    for (;;) {
-      await ctx.out.flush();
-      watchClose();
-      const line = await editor.readLine(promptText());
-      if (line === null) break;
-      const action = classifyLine(Buffer.from(line, 'utf8'));
-      remember(line, action);
-      if (action.kind === 'quit') break;
-      await perform(action);
-      if (fatal) break;
-    }
-  } finally {
-    editor.stop();
-    await ctx.out.flush();
-    ctx.session.close();
   }
-  return fatal ? 1 : 0;
+
+  /** A `:word …` line. */
+  private async meta(args: Buffer[]): Promise<void> {
+    const mc = { prefs: this.prefs, session: this.ctx.session, print: (t: string) => this.ctx.out.write(t), color: this.color, width: this.term.columns };
+    await runMeta(mc, args.map((a) => a.toString('utf8')));
+  }
+
+  /** `connect HOST PORT [OPTIONS]`: the shared path to another server, then a fresh key cache and table. */
+  private async reconnect(host: string, port: number, words: string[]): Promise<void> {
+    await this.ctx.out.flush();
+    await this.ctx.moveTo({ host, port }, words);
+    this.keys.clear();
+    this.table = bundledTable();
+    this.fetchDocs();
+  }
+
+  /** A command typed at the prompt: confirmation when dangerous, Ctrl-C to stop it, timing. */
+  private async runCommand(args: Buffer[], repeat: number): Promise<void> {
+    const ctx = this.ctx;
+    if (!(await this.confirmed(args))) return;
+    const streaming = isStreaming(args);
+    const ac = new AbortController();
+    this.current = ac;
+    ctx.signal = ac.signal;
+    const t0 = Date.now();
+    try {
+      // A reply that cannot be parsed ends redis-cli with exit status 1, in the REPL too.
+      if ((await runCommand(ctx, args, repeat)) === 'fatal') this.fatal = true;
+    } finally {
+      this.current = undefined;
+      ctx.signal = undefined;
+    }
+    if (!ac.signal.aborted && !streaming) printElapsed(ctx, Date.now() - t0);
+    // Ctrl-C dropped the connection (its reply or stream would still come): start a fresh one.
+    if ((ac.signal.aborted || streaming) && !ctx.session.isConnected) {
+      await ctx.out.flush();
+      await ctx.connect();
+    }
+    this.fetchDocs();
+  }
+
+  /** Asks before a dangerous command when `:set confirm` is on; true to send it. */
+  private async confirmed(args: Buffer[]): Promise<boolean> {
+    const danger = this.prefs.confirm ? dangerOf(args) : null;
+    if (danger === null) return true;
+    await this.ctx.out.flush();
+    const cfg = this.ctx.session.config;
+    const where = cfg.socketPath ?? formatAddress(cfg.host, cfg.port);
+    const answer = await this.editor.readLine(confirmQuestion(danger, where), { history: false, hints: false, complete: false });
+    if (answer !== null && isYes(answer)) return true;
+    this.term.write('Not sent.\n');
+    return false;
+  }
 }

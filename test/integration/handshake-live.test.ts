@@ -18,7 +18,7 @@ const sessions: Session[] = [];
 function session(server: LabServerName, tls: Partial<TlsConfig> = {}, host = '127.0.0.1'): Session {
   const tlsCfg: TlsConfig = { insecure: false, verifyHostname: true, cacert: lab().certs.ca, ...tls };
   const config: ConnectionConfig = { host, port: lab().servers[server].tlsPort!, tls: tlsCfg, timeoutMs: 5000 };
-  const s = new Session(config, { db: 0, switchToResp3: false }, {}, planTls(host, false, tlsCfg, {}, nodeFs));
+  const s = new Session(config, { db: 0, switchToResp3: false }, {}, planTls({ host, port: config.port }, tlsCfg, {}, nodeFs));
   sessions.push(s);
   return s;
 }

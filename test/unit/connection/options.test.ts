@@ -14,6 +14,7 @@ import {
   resolveTrust,
   type FileReader,
 } from '../../../src/connection/options.js';
+import { explainVerifyError } from '../../../src/connection/tls-errors.js';
 import { TlsError } from '../../../src/errors.js';
 import { lab } from '../../setup/env.js';
 
@@ -141,11 +142,12 @@ describe('resolveTrust', () => {
       caCount: 2,
     },
     { name: 'SSL_CERT_DIR pointing at a plain folder (no c_rehash) works', tls: {}, env: { SSL_CERT_FILE: '/nope', SSL_CERT_DIR: '/d' }, kind: 'system', paths: ['/d'], caCount: 3 },
-    { name: 'nothing found: an empty store', tls: {}, env: { SSL_CERT_FILE: '/nope', SSL_CERT_DIR: '/nope' }, kind: 'none', paths: [], caCount: 0 },
+    { name: 'nothing found: an empty store', tls: {}, env: { SSL_CERT_FILE: '/nope', SSL_CERT_DIR: '/nope' }, kind: 'none', paths: [], caCount: 0, searched: ['SSL_CERT_FILE=/nope', 'SSL_CERT_DIR=/nope'] },
     { name: 'no variables: OpenSSL default bundle', tls: {}, env: {}, kind: 'system', paths: ['/usr/lib/ssl/cert.pem'], caCount: 1 },
-  ] as const)('$name', ({ tls, env, kind, paths, caCount }) => {
+  ] as const)('$name', (row) => {
+    const { tls, env, kind, paths, caCount } = row;
     const { ca, trust } = resolveTrust(baseTls(tls), env, memFs(files, dirs));
-    expect(trust).toEqual({ kind, paths, caCount });
+    expect(trust).toEqual({ kind, paths, caCount, ...('searched' in row ? { searched: row.searched } : {}) });
     expect(ca.reduce((n, pem) => n + countPemCertificates(pem), 0)).toBe(caCount);
   });
 
@@ -159,6 +161,34 @@ describe('resolveTrust', () => {
     });
     delete noDefault['/etc/ssl/certs/ca-certificates.crt'];
     expect(resolveTrust(baseTls(), {}, memFs(noDefault, dirs)).trust).toEqual({ kind: 'system', paths: ['/etc/ssl/certs'], caCount: 1 });
+  });
+
+  // Where each system keeps its bundle, as OpenSSL finds it (OPENSSLDIR/cert.pem or the distribution's file).
+  it.each([
+    { name: 'Debian/Ubuntu', files: { '/etc/ssl/certs/ca-certificates.crt': CERT(1) }, dirs: { '/etc/ssl/certs': ['ca-certificates.crt'] }, paths: ['/etc/ssl/certs/ca-certificates.crt'] },
+    { name: 'RHEL/Fedora', files: { '/etc/pki/tls/certs/ca-bundle.crt': CERT(1) }, dirs: { '/etc/pki/tls/certs': ['ca-bundle.crt'] }, paths: ['/etc/pki/tls/certs/ca-bundle.crt'] },
+    { name: 'RHEL extracted bundle only', files: { '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem': CERT(1) }, dirs: {}, paths: ['/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem'] },
+    { name: 'Alpine and macOS', files: { '/etc/ssl/cert.pem': CERT(1) }, dirs: {}, paths: ['/etc/ssl/cert.pem'] },
+    { name: 'openSUSE', files: { '/etc/ssl/ca-bundle.pem': CERT(1) }, dirs: {}, paths: ['/etc/ssl/ca-bundle.pem'] },
+    { name: 'only a hashed folder', files: { '/etc/pki/tls/certs/abcd1234.0': CERT(1) }, dirs: { '/etc/pki/tls/certs': ['abcd1234.0'] }, paths: ['/etc/pki/tls/certs'] },
+    { name: 'SSL_CERT_FILE comes first', files: { '/etc/ssl/cert.pem': CERT(1), '/mine.pem': CERT(2) + CERT(3) }, dirs: {}, env: { SSL_CERT_FILE: '/mine.pem' }, paths: ['/mine.pem'], caCount: 2 },
+  ] as Array<{ name: string; files: Record<string, string>; dirs: Record<string, string[]>; env?: Record<string, string>; paths: string[]; caCount?: number }>)('system store on $name', ({ files: f, dirs: d, env, paths, caCount }) => {
+    const fs = memFs(f, d);
+    expect(resolveTrust(baseTls(), env ?? {}, fs).trust).toEqual({ kind: 'system', paths, caCount: caCount ?? 1 });
+    expect(fs.reads.filter((r) => !paths.some((p) => r.startsWith(p)))).toEqual([]); // nothing else read
+  });
+
+  it('no store anywhere: kind none, and the verify error says so instead of "unknown issuer"', () => {
+    const { trust } = resolveTrust(baseTls(), {}, memFs({}));
+    expect(trust).toMatchObject({ kind: 'none', paths: [], caCount: 0 });
+    expect(trust.searched).toEqual(expect.arrayContaining(['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem', '/etc/ssl/certs']));
+    const ex = explainVerifyError('UNABLE_TO_GET_ISSUER_CERT_LOCALLY', undefined, trust);
+    expect(ex.code).toBe('NO_TRUST_STORE');
+    expect(ex.reason).toContain('no trusted CA certificate was found');
+    expect(ex.reason).toContain('/etc/pki/tls/certs/ca-bundle.crt');
+    const env = resolveTrust(baseTls(), { SSL_CERT_FILE: '/x.pem', SSL_CERT_DIR: '/y' }, memFs({})).trust;
+    expect(explainVerifyError('SELF_SIGNED_CERT_IN_CHAIN', undefined, env).reason).toMatch(/none in SSL_CERT_FILE=\/x\.pem, SSL_CERT_DIR=\/y$/);
+    expect(ex.hint).toMatch(/--cacert FILE/);
   });
 
   it('an unreadable system bundle is skipped, not fatal', () => {
@@ -224,7 +254,7 @@ describe('countPemCertificates', () => {
 describe('planTls', () => {
   const fsWithCa = () => memFs({ '/ca.pem': CERT(1) });
   const plan = (tls: Partial<TlsConfig>, host = '127.0.0.1', unix = false, env: Record<string, string | undefined> = {}) =>
-    planTls(host, unix, baseTls({ cacert: '/ca.pem', ...tls }), env, fsWithCa());
+    planTls({ host, port: 6379, socketPath: unix ? '/tmp/redis.sock' : undefined }, baseTls({ cacert: '/ca.pem', ...tls }), env, fsWithCa());
 
   it('verification is done after the handshake: Node checks are off, CA list passed', () => {
     const p = plan({});
@@ -248,14 +278,14 @@ describe('planTls', () => {
 
   it('--insecure reads no CA file and trusts nothing', () => {
     const fs = memFs({});
-    const p = planTls('127.0.0.1', false, baseTls({ insecure: true, cacert: '/missing.pem' }), {}, fs);
+    const p = planTls({ host: '127.0.0.1', port: 6379 }, baseTls({ insecure: true, cacert: '/missing.pem' }), {}, fs);
     expect(p.options.ca).toBeUndefined();
     expect(p.trust).toEqual({ kind: 'none', paths: [], caCount: 0 });
     expect(fs.reads).toEqual([]);
   });
 
   it('an empty system store trusts nothing (not Node\'s bundled roots)', () => {
-    const p = planTls('127.0.0.1', false, baseTls(), { SSL_CERT_FILE: '/nope', SSL_CERT_DIR: '/nope' }, memFs({}));
+    const p = planTls({ host: '127.0.0.1', port: 6379 }, baseTls(), { SSL_CERT_FILE: '/nope', SSL_CERT_DIR: '/nope' }, memFs({}));
     expect(p.trust.kind).toBe('none');
     expect(p.options.ca).toEqual([]);
   });
@@ -289,7 +319,18 @@ describe('planTls', () => {
       }
       return memFs(files);
     };
-    const planWith = (tls: Partial<TlsConfig>) => planTls('127.0.0.1', false, baseTls({ cacert: '/ca.pem', ...tls }), {}, certsFs());
+    const planWith = (tls: Partial<TlsConfig>) => planTls({ host: '127.0.0.1', port: 6379 }, baseTls({ cacert: '/ca.pem', ...tls }), {}, certsFs());
+
+    it.each([
+      { mode: 0o600, warning: undefined },
+      { mode: 0o400, warning: undefined },
+      { mode: 0o640, warning: 'Warning: private key file client.key is readable by group/others (mode 0640); chmod 600 it' },
+      { mode: 0o644, warning: 'Warning: private key file client.key is readable by group/others (mode 0644); chmod 600 it' },
+    ])('--key with mode $mode', ({ mode, warning }) => {
+      const fs = { ...certsFs(), mode: (p: string) => (p === '/client.key' ? mode : 0o644) };
+      const p = planTls({ host: '127.0.0.1', port: 6379 }, baseTls({ cacert: '/ca.pem', cert: '/client.crt', key: '/client.key' }), {}, fs);
+      expect(p.warnings).toEqual(warning === undefined ? [] : [warning]);
+    });
 
     it('--cert and --key are loaded', () => {
       const p = planWith({ cert: '/client.crt', key: '/client.key' });
