@@ -102,6 +102,7 @@ Examples:
   tredis-cli -r 100 lpush mylist x
   tredis-cli -r 100 -i 1 info | grep used_memory_human:
   tredis-cli --quoted-input set '"null-\\x00-separated"' value
+  tredis-cli --scan --pattern '*:12345*'
   tredis-cli --tls --cacert ca.crt --cert client.crt --key client.key -h redis.example.com -p 6380 ping
   tredis-cli -u rediss://default:secret@redis.example.com:6380/0 --show-handshake ping
 

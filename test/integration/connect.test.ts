@@ -2,11 +2,12 @@
 // --askpass), SELECT (-n), HELLO (-2/-3, --json), a server that dies mid-command and a server that
 // answers garbage. Every row states the bytes redis-cli 7.0.15 printed for it, and where redis-cli
 // is installed both programs are also run side by side and compared.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis } from '../../scripts/lib/tls-lab.mjs';
 import { run, TREDIS_CLI, type RunOptions, type RunResult } from '../helpers/run.js';
+import { requireRedisCli } from '../helpers/oracle.js';
 import { lab } from '../setup/env.js';
 
 const PW_WARNING = "Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.\n";
@@ -14,12 +15,6 @@ const WRONGPASS = 'AUTH failed: WRONGPASS invalid username-password pair or user
 const HELLO_NOAUTH =
   'HELLO 3 failed: NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time\n';
 
-let hasRedisCli = false;
-try {
-  hasRedisCli = execFileSync('redis-cli', ['--version'], { encoding: 'utf8' }).startsWith('redis-cli 7.0.15');
-} catch {
-  hasRedisCli = false;
-}
 
 interface Seen {
   out: string;
@@ -227,7 +222,8 @@ describe.concurrent('connect: AUTH, SELECT, HELLO', () => {
     expect(ours).toEqual(row.expected());
   });
 
-  it.skipIf(!hasRedisCli).each(rows)('$name — same bytes as redis-cli 7.0.15', async (row) => {
+  it.each(rows)('$name — same bytes as redis-cli 7.0.15', async (row) => {
+    requireRedisCli();
     const [ours, ref] = await Promise.all([run(TREDIS_CLI, row.args(), runOpts(row)), run('redis-cli', row.args(), runOpts(row))]);
     expect(seen(ours, row.norm)).toEqual(seen(ref, row.norm));
   });
@@ -325,7 +321,8 @@ describe.concurrent('a server that dies mid-command', () => {
     expect(d.code).toBe(1);
   });
 
-  it.skipIf(!hasRedisCli).each(['oneshot', 'stdin'] as const)('%s: same as redis-cli 7.0.15', async (mode) => {
+  it.each(['oneshot', 'stdin'] as const)('%s: same as redis-cli 7.0.15', async (mode) => {
+    requireRedisCli();
     const [ours, ref] = await Promise.all([dieMidCommand(TREDIS_CLI, mode), dieMidCommand('redis-cli', mode)]);
     expect({ ...norm(ours), port: 0 }).toEqual({ ...norm(ref), port: 0 });
   });
@@ -399,13 +396,14 @@ describe.concurrent('malformed and missing replies', () => {
     expect(r).toEqual({ out: '', err: PROTOCOL_ERROR, code: 1 });
   });
 
-  it.skipIf(!hasRedisCli).each([
+  it.each([
     { name: 'one-shot garbage', args: () => ['-p', String(garbage.port), 'ping'], stdin: undefined },
     { name: 'one-shot garbage, -3', args: () => ['-p', String(garbage.port), '-3', 'ping'], stdin: undefined },
     { name: 'piped garbage', args: () => ['-p', String(garbage.port)], stdin: 'ping\nping\n' },
     { name: 'one-shot garbage, -a', args: () => ['-p', String(garbage.port), '--no-auth-warning', '-a', 'x', 'ping'], stdin: undefined },
     { name: 'one-shot, closed without a reply', args: () => ['-p', String(closer.port), 'ping'], stdin: undefined },
   ])('$name: same as redis-cli 7.0.15', async ({ args, stdin }) => {
+    requireRedisCli();
     const opts = stdin === undefined ? {} : { stdin };
     const [ours, ref] = await Promise.all([run(TREDIS_CLI, args(), opts), run('redis-cli', args(), opts)]);
     expect(seen(ours)).toEqual(seen(ref));

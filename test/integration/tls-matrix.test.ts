@@ -2,7 +2,6 @@
 // bytes, stderr content and exit code. Each good case sits next to its bad twin. Where redis-cli
 // 7.0.15 has a wording (connection refused, unknown host, missing socket) it is run on the same
 // argv and compared.
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -10,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../../scripts/lib/tls-lab.mjs';
 import { run, TREDIS_CLI, type RunOptions, type RunResult } from '../helpers/run.js';
+import { requireRedisCli } from '../helpers/oracle.js';
 import { lab, type LabServerName } from '../setup/env.js';
 
 interface Outcome extends RunResult {
@@ -54,12 +54,6 @@ function expectFailure(r: Outcome, ...patterns: Array<RegExp | string>): void {
 
 const refused = (port: string | number) => `Could not connect to Redis at 127.0.0.1:${port}: `;
 
-let hasRedisCli = false;
-try {
-  hasRedisCli = execFileSync('redis-cli', ['--version'], { encoding: 'utf8' }).startsWith('redis-cli 7.0.15');
-} catch {
-  hasRedisCli = false;
-}
 
 let tmp: string;
 /** A TCP port that accepts connections and never writes a byte. */
@@ -283,7 +277,8 @@ describe.concurrent('TLS ↔ plaintext mismatch', () => {
     expectFailure(r, /^Error: (Connection reset by peer|Server closed the connection)\n/, `hint: 127.0.0.1:${tlsPort('main')} speaks TLS: add --tls`);
   });
 
-  it.skipIf(!hasRedisCli)('no --tls against the TLS port: first line as redis-cli', async () => {
+  it('no --tls against the TLS port: first line as redis-cli', async () => {
+    requireRedisCli();
     const args = ['-p', tlsPort('main'), 'ping'];
     const [ours, ref] = await Promise.all([cli(args), run('redis-cli', args)]);
     expect(ours.err.split('\n')[0]).toBe(ref.stderr.toString('latin1').split('\n')[0]);
@@ -456,7 +451,8 @@ describe.concurrent('connect errors worded as redis-cli', () => {
     expect(r.out).toBe('');
   });
 
-  it.skipIf(!hasRedisCli).each(oracleRows)('$name: same stdout, stderr and exit code as redis-cli 7.0.15', async ({ args, stdin }) => {
+  it.each(oracleRows)('$name: same stdout, stderr and exit code as redis-cli 7.0.15', async ({ args, stdin }) => {
+    requireRedisCli();
     const opts = stdin === undefined ? {} : { stdin };
     const [ours, ref] = await Promise.all([cli(args(), opts), run('redis-cli', args(), opts)]);
     expect(ours.err).toBe(ref.stderr.toString('latin1'));
