@@ -30,6 +30,24 @@ export const SPECIAL_MODES: SpecialMode[] = [
       (await import('../modes/pipe.js')).runPipe(ctx, { input: io.stdin, stderr: io.stderr, timeoutSec: f.modes.pipeTimeoutSec, progress: io.stderr.isTTY === true }),
   },
   {
+    name: 'bigkeys',
+    active: (f) => f.modes.bigkeys,
+    stopsOnSigint: true,
+    run: async (ctx, f, _command, io) => (await import('../modes/bigkeys.js')).runBigKeys(ctx, { ...f.modes, memkeys: false, stderr: io.stderr }),
+  },
+  {
+    name: 'memkeys',
+    active: (f) => f.modes.memkeys,
+    stopsOnSigint: true,
+    run: async (ctx, f, _command, io) => (await import('../modes/bigkeys.js')).runBigKeys(ctx, { ...f.modes, memkeys: true, stderr: io.stderr }),
+  },
+  {
+    name: 'hotkeys',
+    active: (f) => f.modes.hotkeys,
+    stopsOnSigint: true,
+    run: async (ctx, f, _command, io) => (await import('../modes/hotkeys.js')).runHotKeys(ctx, { ...f.modes, stderr: io.stderr }),
+  },
+  {
     name: 'scan',
     active: (f) => f.modes.scan,
     stopsOnSigint: true,
@@ -38,8 +56,8 @@ export const SPECIAL_MODES: SpecialMode[] = [
   {
     // Parsed already; their modes land next.
     name: 'pending',
-    active: (f) => f.modes.bigkeys || f.modes.memkeys || f.modes.hotkeys || f.modes.keystats || f.modes.eval !== undefined,
+    active: (f) => f.modes.keystats || f.modes.eval !== undefined,
     stopsOnSigint: false,
-    run: () => Promise.reject(new UsageError('tredis-cli: --bigkeys, --memkeys, --hotkeys, --keystats and --eval are not supported yet (use redis-cli for them)')),
+    run: () => Promise.reject(new UsageError('tredis-cli: --keystats and --eval are not supported yet (use redis-cli for them)')),
   },
 ];

@@ -81,6 +81,12 @@ Usage: tredis-cli [OPTIONS] [cmd [arg [arg ...]]]
   --pipe-timeout <n> In --pipe mode, abort with error if after sending all data.
                      no reply is received within <n> seconds.
                      Default timeout: 30. Use 0 to wait forever.
+  --bigkeys          Sample Redis keys looking for keys with many elements (complexity).
+  --memkeys          Sample Redis keys looking for keys consuming a lot of memory.
+  --memkeys-samples <n> Sample Redis keys looking for keys consuming a lot of memory.
+                     And define number of key elements to sample
+  --hotkeys          Sample Redis keys looking for hot keys.
+                     only works when maxmemory-policy is *lfu.
   --scan             List all keys using the SCAN command.
   --pattern <pat>    Keys pattern when using the --scan, --bigkeys or --hotkeys
                      options (default: *).

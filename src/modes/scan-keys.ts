@@ -1,6 +1,8 @@
 import type { Session } from '../client/session.js';
 import { ModeError } from '../errors.js';
 import type { RespValue } from '../resp/value.js';
+import { cFixed } from '../format/printf.js';
+import type { ModeContext } from './context.js';
 
 /** What every SCAN of the key-space modes carries (redis-cli's sendScan). */
 export interface ScanFilter {
@@ -59,4 +61,38 @@ export function pause(ms: number, signal?: AbortSignal): Promise<void> {
     const t = setTimeout(done, ms);
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+/** `[%05.2f%%]`: the progress tag of the key-space reports. */
+export const pctTag = (pct: number) => `[${cFixed(pct, 2, 5, true)}%]`;
+
+/**
+ * The SCAN loop of findBigKeys/findHotKeys (redis-cli 7.0.15): DBSIZE, the header, then each page
+ * handed to `onPage` with the progress so far (`pct`, and the keys sampled before it; it returns
+ * how many it sampled); `-i` sleeps after every 100 SCANs; Ctrl-C (ctx.signal) ends after the SCAN
+ * in progress. Prints the summary's first lines and returns the number of keys sampled.
+ */
+export async function walkKeySpace(ctx: ModeContext, f: ScanFilter, header: string, onPage: (keys: Buffer[], pct: number, sampledBefore: bigint) => Promise<number>): Promise<bigint> {
+  const totalKeys = await getDbSize(ctx.session);
+  ctx.out.write(header);
+  let sampled = 0n;
+  let cursor = 0n;
+  let loops = 0;
+  let pct = 0;
+  do {
+    pct = (100 * Number(sampled)) / totalKeys;
+    const page = await sendScan(ctx.session, cursor, f);
+    loops++;
+    try {
+      sampled += BigInt(await onPage(page.keys, pct, sampled));
+    } finally {
+      await ctx.out.flush(); // what was printed before an error stays before it
+    }
+    if (ctx.intervalMs > 0 && loops % 100 === 0) await pause(ctx.intervalMs, ctx.signal);
+    cursor = page.cursor;
+  } while (!ctx.signal?.aborted && cursor !== 0n);
+  ctx.out.write('\n-------- summary -------\n\n');
+  if (ctx.signal?.aborted) ctx.out.write(`${pctTag(pct)} `);
+  ctx.out.write(`Sampled ${sampled} keys in the keyspace!\n`);
+  return sampled;
 }
