@@ -23,7 +23,7 @@ const REWORDED: Record<string, string> = {
 /** redis-cli's options tredis-cli does not offer (yet): the modes and cluster issues remove entries. */
 const NOT_OFFERED = new Set([
   '--stat', '--latency', '--latency-history', '--latency-dist', '--lru-test', '--replica', '--rdb', '--functions-rdb',
-  '--bigkeys', '--memkeys', '--memkeys-samples', '--hotkeys', '--intrinsic-latency',
+  '--intrinsic-latency',
   '--eval', '--ldb', '--ldb-sync-mode', '--cluster',
 ]);
 
