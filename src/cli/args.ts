@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { checkModeFlags, defaultModeFlags, MODE_OPTIONS, type ModeFlags } from './mode-flags.js';
+import { checkOpsFlags, defaultOpsFlags, OPS_OPTIONS, type OpsFlags } from './ops-flags.js';
 
 /** Output mode chosen by flags (undefined: decided by whether stdout is a terminal). */
 export type OutputFlag = 'tty' | 'raw' | 'csv' | 'json' | 'quoted-json';
@@ -59,6 +60,10 @@ export interface Flags {
   unsupported?: string;
   /** --scan, --pipe, --bigkeys, --memkeys, --hotkeys, --keystats, --eval and their options. */
   modes: ModeFlags;
+  /** -4 / -6 (redis-cli 7.4+): which address family to try first when the host name resolves to both. */
+  preferFamily?: 4 | 6;
+  /** --stat, --latency*, --intrinsic-latency, --rdb, --functions-rdb, --replica. */
+  ops: OpsFlags;
 }
 
 export interface ParsedArgs {
@@ -96,6 +101,7 @@ export function defaultFlags(): Flags {
     help: false,
     version: false,
     modes: defaultModeFlags(),
+    ops: defaultOpsFlags(),
   };
 }
 
@@ -143,9 +149,7 @@ const tlsVersion = (flag: string, v: string): string => {
 
 /** redis-cli flags that select modes tredis-cli does not have yet, with their argument counts. */
 const UNSUPPORTED: Array<[string, boolean]> = [
-  ['--stat', false], ['--latency', false], ['--latency-history', false], ['--latency-dist', false],
-  ['--lru-test', true], ['--replica', false], ['--slave', false], ['--rdb', true], ['--functions-rdb', true],
-  ['--intrinsic-latency', true], ['--cluster', true], ['--cluster-yes', false],
+  ['--lru-test', true], ['--cluster', true], ['--cluster-yes', false],
 ];
 
 /**
@@ -217,8 +221,16 @@ const OPTIONS: OptSpec[] = [
     else w.push(`Unknown --show-pushes value '${v}' (valid: '[y]es', '[n]o')`);
   } },
   ...MODE_OPTIONS.map(([name, arg, set]): OptSpec => ({ names: [name], arg, set: (f, v) => set(f.modes, v, f) })),
+  { names: ['-4'], arg: false, set: (f) => preferFamily(f, 4) },
+  { names: ['-6'], arg: false, set: (f) => preferFamily(f, 6) },
+  ...OPS_OPTIONS.map(([name, arg, set]): OptSpec => ({ names: [name], arg, set: (f, v) => set(f.ops, v, f) })),
   ...UNSUPPORTED.map(([name, arg]): OptSpec => ({ names: [name], arg, set: (f) => void (f.unsupported ??= name) })),
 ];
+
+function preferFamily(f: Flags, family: 4 | 6): void {
+  if (f.preferFamily !== undefined && f.preferFamily !== family) throw new UsageError('Options -4 and -6 are mutually exclusive.');
+  f.preferFamily = family;
+}
 
 const BY_NAME = new Map<string, OptSpec>(OPTIONS.flatMap((o) => o.names.map((n) => [n, o] as const)));
 
@@ -316,6 +328,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (f.socket !== undefined && f.cluster) throw new UsageError('Options -c and -s are mutually exclusive.');
   if (f.resp2 && f.resp3 === 'asked') throw new UsageError('Options -2 and -3 are mutually exclusive.');
   checkModeFlags(f.modes);
+  checkOpsFlags(f.ops);
   if (!f.noAuthWarning && f.auth !== undefined && !f.help && !f.version) {
     warnings.push("Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.");
   }

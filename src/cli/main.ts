@@ -232,7 +232,6 @@ async function run(argv: string[]): Promise<number> {
 async function runMode(ctx: ModeContext, out: StreamSink, { flags, command }: { flags: Flags; command: string[] }): Promise<number> {
   const special = SPECIAL_MODES.find((m) => m.active(flags));
   if (special) return runSpecial(special, ctx, out, flags, command);
-
   if (command.length > 0) {
     // `help …` needs no server: redis-cli 7.0.15 prints it without connecting.
     if (!isHelp(command)) {
@@ -275,13 +274,15 @@ async function runMode(ctx: ModeContext, out: StreamSink, { flags, command }: { 
   return code;
 }
 
-/** A mode chosen by a flag (--scan, --pipe, ...): connect as cliConnect(0) does (exit 1 on failure), then run it. */
+/** A mode chosen by a flag (--rdb, --stat, ...): connect as cliConnect(0) does (exit 1 on failure), then run it. */
 async function runSpecial(mode: SpecialMode, ctx: ModeContext, out: StreamSink, flags: Flags, command: string[]): Promise<number> {
-  const start = await connectAtStart(ctx);
-  if (start === 'failed') return 1;
-  if (typeof start === 'object') {
-    printError(start.broken);
-    return 1;
+  if (mode.connects !== false) {
+    const start = await connectAtStart(ctx);
+    if (start === 'failed') return 1;
+    if (typeof start === 'object') {
+      printError(start.broken);
+      return 1;
+    }
   }
   const stop = new AbortController();
   const onSigint = () => stop.abort();

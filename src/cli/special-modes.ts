@@ -17,11 +17,28 @@ export interface SpecialMode {
   active: (f: Flags) => boolean;
   /** Ctrl-C ends the loop and the mode prints what it has (redis-cli's force_cancel_loop). */
   stopsOnSigint: boolean;
+  /** Connects first (cliConnect(0): exit 1 on failure); false for modes that need no server. */
+  connects?: boolean;
   run: (ctx: ModeContext, f: Flags, command: string[], io: ModeIo) => Promise<number>;
 }
 
+/** How long the replication modes wait for a silent master: -t, and never less than 10 s. */
+const syncIdleMs = (ctx: ModeContext) => Math.max(10_000, ctx.session.config.timeoutMs);
+
 /** In the order redis-cli 7.0.15's main() tries them: the first active one runs. */
 export const SPECIAL_MODES: SpecialMode[] = [
+  {
+    name: 'replica',
+    active: (f) => f.ops.replica,
+    stopsOnSigint: true,
+    run: async (ctx) => (await import('../modes/replica.js')).runReplica(ctx, { idleMs: syncIdleMs(ctx) }),
+  },
+  {
+    name: 'rdb',
+    active: (f) => f.ops.rdb || f.ops.functionsRdb,
+    stopsOnSigint: true,
+    run: async (ctx, f) => (await import('../modes/rdb.js')).runRdb(ctx, { file: f.ops.rdbFile!, functionsOnly: f.ops.functionsRdb, idleMs: syncIdleMs(ctx) }),
+  },
   {
     name: 'pipe',
     active: (f) => f.modes.pipe,

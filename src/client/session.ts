@@ -438,6 +438,25 @@ export class Session {
     return this.failure;
   }
 
+  /**
+   * Hands the live socket over to the caller, which reads it from now on (SYNC for --rdb and
+   * --replica: the RDB payload that follows is not RESP). Only between replies: nothing may be in
+   * flight or buffered. The session is left disconnected.
+   */
+  detach(): Socket {
+    const s = this.socket;
+    if (!s || this.failure) throw this.failure ?? new IoError('not connected', { code: 'ENOTCONN' });
+    if (this.inFlight > 0 || this.decoder.bufferedBytes > 0) throw new Error('Session.detach: replies still pending');
+    clearTimeout(this.silenceTimer);
+    s.removeAllListeners('data');
+    s.removeAllListeners('error');
+    s.removeAllListeners('close');
+    this.socket = undefined;
+    this.tlsSocket = undefined;
+    this.notifyClosed();
+    return s;
+  }
+
   /** Closes the connection; pending commands are rejected. */
   close(): void {
     const s = this.socket;

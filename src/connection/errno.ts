@@ -16,6 +16,11 @@ const STRERROR: Record<string, string> = {
   ENOTSOCK: 'Socket operation on non-socket',
   ENOTDIR: 'Not a directory',
   EINVAL: 'Invalid argument',
+  EISDIR: 'Is a directory',
+  EPERM: 'Operation not permitted',
+  EROFS: 'Read-only file system',
+  ENOSPC: 'No space left on device',
+  EDQUOT: 'Disk quota exceeded',
   // getaddrinfo(3) texts (gai_strerror), which hiredis reports for name failures.
   ENOTFOUND: 'Name or service not known',
   EAI_AGAIN: 'Temporary failure in name resolution',

@@ -1,0 +1,134 @@
+/**
+ * --rdb FILE and --functions-rdb FILE: fetch a snapshot through the replication protocol. Mirrors
+ * getRDB and the --rdb branch of main() (redis-cli 7.0.15): `REPLCONF capa eof`, `REPLCONF rdb-only 1`,
+ * for functions only `REPLCONF rdb-filter-only functions` (the server then leaves the keys out), SYNC,
+ * and the payload written out with redis-cli's messages on stderr.
+ *
+ * Unlike redis-cli, the file is written under a temporary name in the same directory and renamed
+ * only once the whole payload is in and synced: an interrupted or failed transfer leaves no partial
+ * RDB that looks complete, and an older, longer file is never left with a stale tail.
+ */
+import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { strerror } from '../connection/errno.js';
+import { ModeError, TredisError } from '../errors.js';
+import type { ModeContext } from './context.js';
+import { readPayload, sendReplconf, startSync, } from './sync.js';
+
+export interface RdbOptions {
+  /** Target path; `-` writes the payload to stdout. */
+  file: string;
+  functionsOnly: boolean;
+  /** Longest silence of the master before giving up (ms). */
+  idleMs: number;
+}
+
+/** Where the payload goes: a temporary file renamed at the end, or stdout. */
+interface Target {
+  write(chunk: Buffer): Promise<void>;
+  commit(): Promise<void>;
+  discard(): Promise<void>;
+}
+
+function fileError(prefix: string, file: string, err: unknown): TredisError {
+  const e = err as NodeJS.ErrnoException;
+  const hint = e.code === 'EACCES' || e.code === 'EPERM' ? 'choose a path in a directory you may write to' : e.code === 'ENOENT' ? 'the directory does not exist; create it first' : undefined;
+  return new TredisError(`${prefix} '${file}': ${strerror(e)}`, { code: e.code ?? 'EIO', exitCode: 1, hint, cause: err });
+}
+
+async function openFileTarget(file: string): Promise<Target> {
+  // open(2) with O_WRONLY on a directory fails with EISDIR in redis-cli; rename would fail later.
+  const st = await stat(file).catch(() => undefined);
+  if (st?.isDirectory()) throw fileError('Error opening', file, Object.assign(new Error('EISDIR'), { code: 'EISDIR' }));
+  const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString('hex')}.part`);
+  let fh: FileHandle;
+  try {
+    fh = await open(tmp, 'wx', 0o644);
+  } catch (err) {
+    throw fileError('Error opening', file, err);
+  }
+  let closed = false;
+  const close = async () => {
+    if (!closed) {
+      closed = true;
+      await fh.close();
+    }
+  };
+  return {
+    async write(chunk) {
+      try {
+        for (let off = 0; off < chunk.length; ) {
+          const { bytesWritten } = await fh.write(chunk, off, chunk.length - off);
+          off += bytesWritten;
+        }
+      } catch (err) {
+        throw new TredisError(`Error writing data to file: ${strerror(err)}`, { code: (err as NodeJS.ErrnoException).code ?? 'EIO', exitCode: 1, cause: err });
+      }
+    },
+    async commit() {
+      try {
+        await fh.sync();
+      } catch (err) {
+        throw fileError('Fail to fsync', file, err);
+      }
+      await close();
+      try {
+        await rename(tmp, file);
+      } catch (err) {
+        throw fileError('Error renaming the transfer to', file, err);
+      }
+    },
+    async discard() {
+      await close().catch(() => undefined);
+      await unlink(tmp).catch(() => undefined);
+    },
+  };
+}
+
+function stdoutTarget(ctx: ModeContext): Target {
+  return {
+    async write(chunk) {
+      ctx.out.write(chunk);
+      await ctx.out.flush();
+    },
+    commit: () => ctx.out.flush(),
+    discard: async () => undefined,
+  };
+}
+
+/** Runs --rdb / --functions-rdb on a connected session. Returns the exit code; throws on failure. */
+export async function runRdb(ctx: ModeContext, opts: RdbOptions): Promise<number> {
+  const toStdout = opts.file === '-';
+  // Opened before SYNC, so that an unwritable path fails without making the server fork for nothing.
+  const target = toStdout ? stdoutTarget(ctx) : await openFileTarget(opts.file);
+  try {
+    await sendReplconf(ctx, 'capa', 'eof');
+    await sendReplconf(ctx, 'rdb-only', '1');
+    if (opts.functionsOnly && !(await sendReplconf(ctx, 'rdb-filter-only', 'functions'))) {
+      throw new ModeError('Failed requesting functions only RDB from server, aborting', 'the server must be Redis 7.0 or later, and the user allowed to run REPLCONF');
+    }
+    const start = await startSync(ctx, opts.idleMs);
+    const eof = start.payload.kind === 'eof-mark';
+    if (start.payload.kind === 'eof-mark') {
+      ctx.err(`SYNC sent to master, writing bytes of bulk transfer until EOF marker to '${opts.file}'`);
+    } else {
+      ctx.err(`SYNC sent to master, writing ${start.payload.bytes} bytes to '${opts.file}'`);
+    }
+    let bytes: bigint;
+    try {
+      bytes = await readPayload(ctx, start, opts.idleMs, (c) => target.write(c), 'I/O Error reading RDB payload from socket');
+    } finally {
+      start.source.destroy(); // close the connection at once: fsync may take time
+    }
+    await target.commit();
+    ctx.err(eof ? `Transfer finished with success after ${bytes} bytes` : 'Transfer finished with success.');
+    return 0;
+  } catch (err) {
+    await target.discard();
+    if (ctx.signal?.aborted) {
+      throw new TredisError(toStdout ? 'Transfer interrupted' : `Transfer interrupted: nothing written to '${opts.file}'`, { code: 'INTERRUPTED', exitCode: 130 });
+    }
+    throw err;
+  }
+}
