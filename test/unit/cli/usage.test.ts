@@ -22,7 +22,7 @@ const REWORDED: Record<string, string> = {
 
 /** redis-cli's options tredis-cli does not offer (yet): the modes and cluster issues remove entries. */
 const NOT_OFFERED = new Set([
-  '--stat', '--latency', '--latency-history', '--latency-dist', '--lru-test', '--replica', '--rdb', '--functions-rdb',
+  '--stat', '--latency', '--latency-history', '--latency-dist', '--lru-test',
   '--intrinsic-latency',
   '--eval', '--ldb', '--ldb-sync-mode', '--cluster',
 ]);
