@@ -16,7 +16,16 @@ export function isLineRememberable(line: string): boolean {
   let argv = splitArgs(bytes);
   if (argv === null) argv = line.trim().split(/\s+/).map((w) => Buffer.from(w.replace(/^["']/, ''), 'utf8'));
   if (typeof parseRepeatPrefix(argv) === 'number') argv = argv.slice(1);
-  return !isSensitive(argv);
+  return !isSensitive(argv) && !isConnectWithSecret(argv);
+}
+
+/** Options of tredis-cli's `connect HOST PORT [OPTIONS]` that carry a password (a URI may hold one). */
+const SECRET_OPTIONS = new Set(['-a', '--pass', '-u']);
+
+/** `connect HOST PORT -a PASSWORD …` (tredis-cli's REPL form): kept out of the history like AUTH. */
+function isConnectWithSecret(argv: Buffer[]): boolean {
+  if (argv.length < 4 || argv[0]!.toString('latin1').toLowerCase() !== 'connect') return false;
+  return argv.slice(3).some((a) => SECRET_OPTIONS.has(a.toString('latin1')));
 }
 
 /** linenoise's default is 100 entries; tredis-cli keeps more for Ctrl-R (redis-cli reads the last 100). */

@@ -6,12 +6,16 @@
 // Also: no silent downgrade (every TLS setting that cannot be applied is an error before any
 // connection) and the plaintext probe (no second connection for a normal --tls connect).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import tls from 'node:tls';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type RedisHandle } from '../../scripts/lib/tls-lab.mjs';
+import { ACL_PASSWORD, ACL_USER, CLIENT_KEY_PASSPHRASE, P12_PASSPHRASE, REQUIREPASS, startRedis, type RedisHandle } from '../../scripts/lib/tls-lab.mjs';
+import type { TlsConfig } from '../../src/connection/config.js';
+import { planTls } from '../../src/connection/options.js';
+import { openTransport } from '../../src/connection/transport.js';
 import { PtySession } from '../helpers/pty.js';
 import { run, TREDIS_CLI, type RunOptions } from '../helpers/run.js';
 import { lab } from '../setup/env.js';
@@ -181,12 +185,67 @@ function connectionsReceived(): Promise<number> {
 describe('the plaintext probe has no side effects', () => {
   it('a normal --tls connect opens exactly one connection (no plaintext probe)', async () => {
     const before = await connectionsReceived();
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 3; i++) {
       const r = await cli([...TLS(), '-h', 'localhost', 'ping']);
       expect(r.out).toBe('PONG\n');
     }
     const after = await connectionsReceived();
-    expect(after - before).toBe(5 + 1); // five runs, and the INFO connection of `after`
+    expect(after - before).toBe(3 + 1); // three runs, and the INFO connection of `after`
+  });
+
+  /**
+   * A port whose first connection says nothing for `holdMs` and then either completes a real TLS
+   * handshake or resets; every later connection (the plaintext probe) is held open silently. Records
+   * when each connection opened and closed.
+   */
+  async function slowServer(holdMs: number, then: 'handshake' | 'reset') {
+    const c = lab().certs;
+    const secureContext = tls.createSecureContext({ cert: readFileSync(c.serverCert), key: readFileSync(c.serverKey) });
+    const conns: Array<{ opened: number; closed?: number }> = [];
+    const srv = net.createServer((sock) => {
+      const rec: { opened: number; closed?: number } = { opened: Date.now() };
+      conns.push(rec);
+      sock.on('close', () => (rec.closed = Date.now()));
+      sock.on('error', () => undefined);
+      if (conns.length > 1) return void sock.resume(); // the probe: read (to see its close), never answered
+      sock.pause();
+      setTimeout(() => {
+        if (then === 'reset') sock.resetAndDestroy();
+        else new tls.TLSSocket(sock, { isServer: true, secureContext }).on('error', () => undefined);
+      }, holdMs);
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    return { port: (srv.address() as AddressInfo).port, conns, close: () => new Promise<void>((r) => srv.close(() => r())) };
+  }
+
+  async function open(port: number) {
+    const tlsCfg: TlsConfig = { insecure: true, verifyHostname: false };
+    const config = { host: '127.0.0.1', port, tls: tlsCfg, timeoutMs: 5000 };
+    const t0 = Date.now();
+    try {
+      const t = await openTransport(config, { tlsPlan: planTls(config, tlsCfg, {}, { readFile: readFileSync, readDir: () => [], exists: () => false }) });
+      t.socket.destroy();
+      return { ok: true, t0, ended: Date.now() };
+    } catch {
+      return { ok: false, t0, ended: Date.now() };
+    }
+  }
+
+  it.each(['handshake', 'reset'] as const)('a probe started during a slow handshake is dropped when it ends (%s)', async (then) => {
+    const server = await slowServer(900, then);
+    try {
+      const r = await open(server.port);
+      expect(r.ok).toBe(then === 'handshake');
+      // The probe started (nothing came back for 0.5 s) and was closed by the client when the
+      // handshake ended (~0.9 s), not after its own 1 s wait (~1.5 s; measured: 0.6 s later).
+      await new Promise((res) => setTimeout(res, 100));
+      expect(server.conns.length).toBe(2);
+      const probe = server.conns[1]!;
+      expect(probe.closed, 'the probe connection is closed').toBeDefined();
+      expect(probe.closed! - r.ended).toBeLessThan(350);
+    } finally {
+      await server.close();
+    }
   });
 });
 
@@ -204,5 +263,41 @@ describe('secrets and files', () => {
     const tight = await cli(args);
     expect(tight.out).toBe('PONG\n');
     expect(tight.err).toBe('');
+  });
+
+  // Every output of runs that carry a password or a key passphrase, good and bad, in every report
+  // format: the secret appears nowhere (errors, --show-handshake text and JSON, -u URIs).
+  it('passwords and key passphrases never appear in errors or --show-handshake output', async () => {
+    const c = lab().certs;
+    const pw = lab().servers.password;
+    const tls = ['--tls', '--cacert', c.ca];
+    const WRONG = 'wr0ng-Secret-xyz';
+    const runs: Array<{ args: string[]; env?: Record<string, string> }> = [
+      { args: [...tls, '-p', String(pw.tlsPort), '-a', REQUIREPASS, '--show-handshake', 'ping'] },
+      { args: [...tls, '-p', String(pw.tlsPort), '-a', WRONG, '--show-handshake', 'ping'] },
+      { args: [...tls, '-p', String(pw.tlsPort), '--user', ACL_USER, '--pass', ACL_PASSWORD, '--show-handshake=json', 'ping'] },
+      { args: [...tls, '-p', String(pw.tlsPort), '--user', ACL_USER, '--pass', WRONG, '--show-handshake=json', 'ping'] },
+      { args: ['-u', `rediss://${ACL_USER}:${WRONG}@127.0.0.1:${pw.tlsPort}`, '--cacert', c.ca, '--show-handshake=json', 'ping'] },
+      { args: ['-u', `rediss://${ACL_USER}:${WRONG}@127.0.0.1:${pw.tlsPort}/9x`, '--cacert', c.ca, 'ping'] },
+      { args: ['-u', `redis://${ACL_USER}:${WRONG}@127.0.0.1:1`, 'ping'] },
+      { args: ['-u', `redis://${ACL_USER}:${WRONG}%zz@127.0.0.1:1`, 'ping'] },
+      { args: [...tls, '-p', String(lab().servers.mtls.tlsPort), '--cert', c.clientEncCert, '--key', c.clientEncKey, '--key-pass-env', 'KP', '--show-handshake', 'ping'], env: { KP: CLIENT_KEY_PASSPHRASE } },
+      { args: [...tls, '-p', String(lab().servers.mtls.tlsPort), '--cert', c.clientEncCert, '--key', c.clientEncKey, '--key-pass-env', 'KP', '--show-handshake=json', 'ping'], env: { KP: WRONG } },
+      { args: [...tls, '-p', String(lab().servers.mtls.tlsPort), '--p12', c.clientP12, '--key-pass-env', 'KP', '--show-handshake=json', 'ping'], env: { KP: P12_PASSPHRASE } },
+      { args: [...tls, '-p', String(lab().servers.mtls.tlsPort), '--p12', c.clientP12, '--key-pass-env', 'KP', '--show-handshake', 'ping'], env: { KP: WRONG } },
+    ];
+    const results = await Promise.all(runs.map((r) => cli(r.args, { env: r.env })));
+    for (const [i, r] of results.entries()) {
+      const all = r.out + r.err;
+      expect(all.length, `run ${i} printed something`).toBeGreaterThan(0);
+      for (const secret of [REQUIREPASS, ACL_PASSWORD, CLIENT_KEY_PASSPHRASE, P12_PASSPHRASE, WRONG]) {
+        expect(all.includes(secret), `run ${i} (${runs[i]!.args.join(' ')}) printed ${secret}:\n${all}`).toBe(false);
+      }
+    }
+    // The good runs did authenticate (so the secrets were really in play).
+    expect(results[0]!.out).toContain('PONG');
+    expect(results[2]!.out).toContain('PONG');
+    expect(results[8]!.out).toContain('PONG');
+    expect(results[10]!.out).toContain('PONG');
   });
 });

@@ -36,6 +36,11 @@ describe('isLineRememberable (isSensitiveCommand of redis-cli 7.0.15, and more)'
     { line: 'migrate h 1 "" 0 10 keys a auth x', kept: true },
     { line: 'migrate h 1 k 0 10 auth', kept: true },
     { line: 'ping', kept: true },
+    { line: 'connect h 6380 -a secret', kept: false, tredis: 'the REPL\'s connect with options (tredis-cli)' },
+    { line: 'connect h 6380 --tls --pass secret', kept: false, tredis: 'the REPL\'s connect with options (tredis-cli)' },
+    { line: 'connect h 6380 -u redis://u:secret@h', kept: false, tredis: 'the REPL\'s connect with options (tredis-cli)' },
+    { line: 'connect h 6380 --tls --cacert ca.crt', kept: true },
+    { line: 'connect h 6380', kept: true },
     { line: '"unterminated', kept: true },
     { line: 'auth "unterminated secret', kept: false, tredis: 'redis-cli 7.0.15 keeps lines that do not split' },
   ])('$line → kept: $kept', ({ line, kept }) => {
