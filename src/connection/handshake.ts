@@ -1,8 +1,9 @@
-import { createHash, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { DetailedPeerCertificate, PeerCertificate, TLSSocket } from 'node:tls';
 import type { ConnectionConfig, TlsConfig, TrustSource } from './config.js';
 import type { TlsPlan } from './options.js';
+import { spkiSha256 } from './spki.js';
 import { chainOf, describeTrust, sansOf, type TlsExplanation } from './tls-errors.js';
 import type { TlsSettled, TransportTimings } from './transport.js';
 
@@ -425,7 +426,6 @@ export function describeCertificate(raw: Buffer, now: Date = new Date()): Certif
   const type = key.asymmetricKeyType ?? 'unknown';
   const curve = details.namedCurve ?? null;
   const bits = details.modulusLength ?? (curve ? CURVE_BITS[curve] ?? null : type === 'ed25519' ? 256 : type === 'ed448' ? 456 : null);
-  const spki = key.export({ type: 'spki', format: 'der' });
   return {
     subject: dn(x.subject),
     issuer: dn(x.issuer),
@@ -440,15 +440,11 @@ export function describeCertificate(raw: Buffer, now: Date = new Date()): Certif
     keyCurve: curve,
     signatureAlgorithm: certSignatureAlgorithm(raw),
     fingerprintSha256: x.fingerprint256,
-    spkiSha256: createSpkiHash(spki),
+    spkiSha256: spkiSha256(x),
     serial: x.serialNumber.toUpperCase(),
     isCA: x.ca,
     selfSigned: x.subject === x.issuer && safeVerify(x, x),
   };
-}
-
-function createSpkiHash(spki: Buffer): string {
-  return createHash('sha256').update(spki).digest('base64');
 }
 
 function safeVerify(cert: X509Certificate, issuer: X509Certificate): boolean {

@@ -1,11 +1,12 @@
 import { lookup } from 'node:dns/promises';
 import { isIP, Socket, connect as netConnect } from 'node:net';
 import { connect as tlsConnect, checkServerIdentity, createSecureContext, type PeerCertificate, type TLSSocket } from 'node:tls';
-import { createHash, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { ConnectError, TlsError } from '../errors.js';
 import type { ConnectionConfig } from './config.js';
 import type { TlsPlan } from './options.js';
 import { strerror } from './errno.js';
+import { spkiSha256 } from './spki.js';
 import { explainContextError, explainHandshakeError, explainHostMismatch, explainVerifyError, type TlsExplanation } from './tls-errors.js';
 
 /** Milliseconds spent in each step of opening the connection. */
@@ -142,14 +143,6 @@ export async function probeTls(cfg: ConnectionConfig, timeoutMs = 1000): Promise
   });
 }
 
-/** base64 SHA-256 of the certificate's SubjectPublicKeyInfo (as HPKP and curl --pinnedpubkey). */
-export function spkiSha256(cert: PeerCertificate): string {
-  // Not `cert.pubkey`: for an EC key that is the bare point, not the SubjectPublicKeyInfo that
-  // `openssl x509 -pubkey | openssl pkey -pubin -outform der | openssl dgst -sha256` hashes.
-  if (!cert.raw) return '';
-  const spki = new X509Certificate(cert.raw).publicKey.export({ type: 'spki', format: 'der' });
-  return createHash('sha256').update(spki).digest('base64');
-}
 
 /**
  * Opens a TCP (or unix) connection and, when configured, a verified TLS session over it. Connect and
@@ -291,7 +284,7 @@ async function handshake(cfg: ConnectionConfig, plan: TlsPlan, raw: Socket, addr
     }
   }
   if (failure === null && tlsCfg.pinSha256 && tlsCfg.pinSha256.length > 0) {
-    const actual = spkiSha256(leaf);
+    const actual = leaf.raw ? spkiSha256(new X509Certificate(leaf.raw)) : '';
     const matched = tlsCfg.pinSha256.includes(actual);
     pinCheck = { expected: tlsCfg.pinSha256, actual, matched };
     if (!matched) {
