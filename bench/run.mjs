@@ -54,7 +54,7 @@ if (!existsSync(TIME)) {
   console.error(`bench: ${TIME} (GNU time) is not installed; it measures peak RSS\nhint: apt-get install -y time`);
   process.exit(1);
 }
-if (!existsSync(path.join(root, 'dist', 'main.mjs')) && !existsSync(path.join(root, 'dist', 'main.cjs'))) {
+if (!existsSync(path.join(root, 'dist', 'main.cjs'))) {
   spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
 }
 

@@ -19,7 +19,7 @@ import { makeCerts, startRedis } from './lib/tls-lab.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = path.join(root, '.tmp');
 const bin = path.join(root, 'bin', 'tredis-cli');
-const bundle = path.join(root, 'dist', 'main.mjs');
+const bundle = path.join(root, 'dist', 'main.cjs');
 const INSTALL_HINT = 'sudo apt-get install -y redis-server';
 
 /** @param {string} line */

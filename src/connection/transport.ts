@@ -1,4 +1,3 @@
-import { lookup } from 'node:dns/promises';
 import { isIP, Socket, connect as netConnect } from 'node:net';
 import { connect as tlsConnect, checkServerIdentity, createSecureContext, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
@@ -74,6 +73,8 @@ function elapsed(start: bigint): number {
 async function resolve(host: string): Promise<Array<{ address: string; family: number }>> {
   if (isIP(host) !== 0) return [{ address: host, family: isIP(host) }];
   // getaddrinfo("") fails with EAI_NONAME; Node's lookup('') instead warns (DEP0118) and returns [].
+  // Loaded here, not at start: node:dns/promises sets up a resolver that an IP address never needs.
+  const { lookup } = await import('node:dns/promises');
   const all = host === '' ? [] : await lookup(host, { all: true, verbatim: true });
   if (all.length === 0) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
   return [...all.filter((a) => a.family === 4), ...all.filter((a) => a.family === 6)];

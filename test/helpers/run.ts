@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-/** Absolute path of the tredis-cli shim (runs dist/main.mjs: `npm run build` first). */
+/** Absolute path of the tredis-cli shim (runs dist/main.cjs: `npm run build` first). */
 export const TREDIS_CLI = fileURLToPath(new URL('../../bin/tredis-cli', import.meta.url));
 
 export interface RunOptions {
