@@ -28,8 +28,8 @@ export class UsageError extends TredisError {
 
 /** The server sent bytes that are not RESP. Sticky: the connection is unusable afterwards. */
 export class ProtocolError extends TredisError {
-  constructor(message: string) {
-    super(message, { code: 'PROTOCOL', exitCode: 1 });
+  constructor(message: string, hint?: string) {
+    super(message, { code: 'PROTOCOL', exitCode: 1, hint });
   }
 }
 

@@ -56,6 +56,11 @@ export class StreamSink implements OutputSink {
     return ok;
   }
 
+  /** stdout's buffer is full (a slow pipe): the reader of the socket pauses until it drains. */
+  get needsDrain(): boolean {
+    return this.stream.writableNeedDrain;
+  }
+
   flush(): Promise<void> {
     const ok = this.writeOut();
     if (ok || !this.stream.writableNeedDrain) return Promise.resolve();

@@ -8,9 +8,9 @@ import { openTransport, probeTls, describeEndpoint, type TlsSettled, type Transp
 import { explainHandshakeError } from '../connection/tls-errors.js';
 import { strerror } from '../connection/errno.js';
 import { buildHandshakeReport, captureTlsFacts, refreshTlsFacts, type HandshakeReport, type TlsFacts } from '../connection/handshake.js';
-import { RespDecoder } from '../resp/decoder.js';
+import { RESP_EVENT, RespDecoder } from '../resp/decoder.js';
 import { encodeCommand } from '../resp/encoder.js';
-import type { RespValue } from '../resp/value.js';
+import { RESP_TYPE, type RespValue } from '../resp/value.js';
 
 export type CommandArgs = ReadonlyArray<Buffer | string>;
 
@@ -53,6 +53,22 @@ export interface SessionHooks {
 interface Pending {
   resolve: (v: RespValue) => void;
   reject: (e: Error) => void;
+  stream: ReplyStream | undefined;
+}
+
+/**
+ * Takes a reply as decoder events while it arrives (a formatter printing it element by element),
+ * instead of the session building it whole. Pushes met before the reply are still built whole.
+ */
+export interface ReplyStream {
+  /**
+   * The decoder holds the next event of this reply (the first one on the first call): consume it and
+   * the following ones (`read()`); return the value `send()` resolves with once the reply is complete,
+   * or `undefined` after `read()` returned NONE.
+   */
+  take(decoder: RespDecoder): RespValue | undefined;
+  /** Output cannot take more for now: the socket is paused until the promise settles. */
+  congestion(): Promise<void> | undefined;
 }
 
 /**
@@ -67,6 +83,8 @@ export class Session {
   private socket: Socket | undefined;
   private tlsSocket: TLSSocket | undefined;
   private decoder = new RespDecoder();
+  /** The reply at the head of `pending` is being streamed (its stream has taken its first event). */
+  private streaming = false;
   private pending: Pending[] = [];
   private head = 0;
   private corked = false;
@@ -132,6 +150,7 @@ export class Session {
     this.close();
     this.failure = undefined;
     this.decoder = new RespDecoder();
+    this.streaming = false;
     this.pending = [];
     this.head = 0;
     this.repliesSeen = 0;
@@ -271,14 +290,17 @@ export class Session {
     }
   }
 
-  /** Sends a command; resolves with its reply (error replies included). */
-  send(args: CommandArgs): Promise<RespValue> {
+  /**
+   * Sends a command; resolves with its reply (error replies included). With `stream`, the reply is
+   * handed to it as it decodes and the promise resolves with what `stream.take` returns.
+   */
+  send(args: CommandArgs, stream?: ReplyStream): Promise<RespValue> {
     return new Promise<RespValue>((resolve, reject) => {
       if (this.failure || !this.socket) {
         reject(this.failure ?? new IoError('not connected', { code: 'ENOTCONN' }));
         return;
       }
-      this.pending.push({ resolve, reject });
+      this.pending.push({ resolve, reject, stream });
       this.write(args);
       if (this.setupDone && this.repliesSeen === 0 && this.silenceTimer === undefined && !mayBeSlow(args)) this.watchSilence();
     });
@@ -339,16 +361,51 @@ export class Session {
     if (this.failure) return;
     try {
       this.decoder.feed(chunk);
-      let v: RespValue | undefined;
-      while ((v = this.decoder.next()) !== undefined) this.dispatch(v);
+      this.decode();
     } catch (err) {
       if (err instanceof ProtocolError) {
         // redis-cli prints hiredis' errstr through cliPrintContextError: "Error: Protocol error, ...".
-        this.fail(new ProtocolError(`Error: ${err.message}`));
+        this.fail(new ProtocolError(`Error: ${err.message}`, err.hint));
         this.socket?.destroy();
       } else {
         throw err;
       }
+    }
+  }
+
+  /** Hands every complete reply (or streamed event) in the decoder to its taker. */
+  private decode(): void {
+    const d = this.decoder;
+    let used: ReplyStream | undefined;
+    for (;;) {
+      const stream = this.head < this.pending.length ? this.pending[this.head]!.stream : undefined;
+      let v: RespValue | undefined;
+      if (stream === undefined || d.isBuilding) {
+        v = d.next();
+      } else {
+        if (d.read() === RESP_EVENT.NONE) break;
+        if (!this.streaming && d.event === RESP_EVENT.AGGREGATE && d.type === RESP_TYPE.PUSH && d.depth === 1) {
+          // an out-of-band push before the reply: built whole, as without a stream
+          v = d.adopt();
+          if (v === undefined) continue;
+        } else {
+          this.streaming = true;
+          used = stream;
+          v = stream.take(d);
+          if (v !== undefined) this.streaming = false;
+        }
+      }
+      if (v === undefined) break;
+      this.dispatch(v);
+    }
+    // backpressure: stdout is full, so stop reading the socket until it drains
+    const wait = used?.congestion();
+    const sock = this.socket;
+    if (wait !== undefined && sock !== undefined) {
+      sock.pause();
+      void wait.then(() => {
+        if (this.socket === sock) sock.resume();
+      });
     }
   }
 
@@ -424,6 +481,7 @@ export class Session {
 
   private fail(err: TredisError): void {
     this.failure = err;
+    this.streaming = false;
     this.hooks.onConnectionFailed?.(err);
     this.notifyClosed();
     const pend = this.pending.slice(this.head);

@@ -13,7 +13,7 @@ import { Buffer } from 'node:buffer';
 const QUOTE = 0x22; // "
 
 /** One escape per byte value; `undefined`: the byte is copied unchanged. */
-interface EscapeTable {
+export interface EscapeTable {
   readonly escapes: ReadonlyArray<Buffer | undefined>;
 }
 
@@ -74,10 +74,12 @@ function jsonEscape(b: number): string | undefined {
   }
 }
 
-const REPR = makeTable(reprEscape);
-const JSON_TABLE = makeTable(jsonEscape);
+/** `sdscatrepr` escapes (TTY and CSV strings). */
+export const REPR = makeTable(reprEscape);
+/** `escapeJsonString` escapes (`--json`). */
+export const JSON_TABLE = makeTable(jsonEscape);
 /** Backslashes only ever come from escapes in `sdscatrepr` output, so doubling them is per-escape. */
-const QUOTED_JSON = makeTable((b) => reprEscape(b)?.replaceAll('\\', '\\\\'));
+export const QUOTED_JSON = makeTable((b) => reprEscape(b)?.replaceAll('\\', '\\\\'));
 
 function quoteWith(bytes: Buffer, table: EscapeTable): Buffer {
   const { escapes } = table;

@@ -23,7 +23,7 @@ import { sdscatrepr } from './repr.js';
 import { ByteSink, cString } from './sink.js';
 
 /** Digits needed for the largest index (mirrors the `idxlen` loop). */
-function indexWidth(count: number): number {
+export function indexWidth(count: number): number {
   let width = 0;
   let i = count;
   do {
@@ -61,7 +61,7 @@ export function isMultilineValueTty(value: RespValue): boolean {
   }
 }
 
-const EMPTY_WORD = {
+export const EMPTY_WORD = {
   array: '(empty array)\n',
   set: '(empty set)\n',
   push: '(empty push)\n',
@@ -69,7 +69,7 @@ const EMPTY_WORD = {
 } as const;
 
 /** Separator after the index: `)` for array and push (redis-cli keeps `>` for push commented out). */
-const INDEX_SEP = { array: ')', push: ')', set: '~', map: '#' } as const;
+export const INDEX_SEP = { array: ')', push: ')', set: '~', map: '#' } as const;
 
 /** Write one map-style pair after its index: `key => value` (mirrors the REDIS_REPLY_MAP branch). */
 function writePair(out: ByteSink, key: RespValue, value: RespValue, childPrefix: string): void {
@@ -81,7 +81,7 @@ function writePair(out: ByteSink, key: RespValue, value: RespValue, childPrefix:
 }
 
 /** Our rendering of attributes: `|N# key => value` lines, then the value on its own line at `prefix`. */
-function writeAttributes(out: ByteSink, attributes: RespMapEntries, prefix: string): void {
+export function writeAttributes(out: ByteSink, attributes: RespMapEntries, prefix: string): void {
   const width = indexWidth(attributes.length);
   const childPrefix = prefix + ' '.repeat(width + 3); // under `|N# `
   for (let i = 0; i < attributes.length; i++) {

@@ -8,6 +8,8 @@ import type { RespValue } from '../resp/value.js';
 export interface OutputSink {
   write(chunk: Buffer | string): void;
   flush(): Promise<void>;
+  /** The stream behind it is full: wait for `flush()` before writing much more. */
+  readonly needsDrain?: boolean;
 }
 
 /** State redis-cli keeps for the prompt: db, MULTI, pub/sub (cliRefreshPrompt). */

@@ -1,7 +1,11 @@
+import type { ReplyStream } from '../client/session.js';
 import { ClusterError, ConnectError, errorLines, IoError, ProtocolError, TredisError } from '../errors.js';
 import { endsServer, isForcedRaw, isHelp, isStreaming } from '../commands/traits.js';
 import { formatReply, formatReplyChunks } from '../format/reply.js';
-import type { RespValue } from '../resp/value.js';
+import { ReplyFormatter } from '../format/stream.js';
+import { BatchWriter } from '../format/writer.js';
+import { RESP_EVENT, type RespDecoder } from '../resp/decoder.js';
+import { RESP_TYPE, type RespValue } from '../resp/value.js';
 import type { ModeContext } from './context.js';
 import { gatePushes } from './push-order.js';
 
@@ -26,6 +30,58 @@ export function isFatalReadError(err: unknown): boolean {
 export function printReply(ctx: ModeContext, args: Buffer[], reply: RespValue): void {
   // In pieces: a large payload goes to stdout without another copy.
   for (const chunk of formatReplyChunks(reply, ctx.format, isForcedRaw(args))) ctx.out.write(chunk);
+}
+
+/**
+ * Prints a reply while it decodes: an aggregate element by element, a large bulk string piece by
+ * piece, in large batches. A top-level scalar is not printed here: it comes back whole, for the
+ * checks that need it (-e, cluster redirects) and `printReply`.
+ */
+export class PrintingStream implements ReplyStream {
+  private formatter: ReplyFormatter | undefined;
+  private readonly writer: BatchWriter;
+
+  constructor(
+    private readonly ctx: ModeContext,
+    private readonly verbatim: boolean,
+  ) {
+    this.writer = new BatchWriter((chunk) => ctx.out.write(chunk));
+  }
+
+  /** The reply went to the output as it came (the value `send()` gave is only its outline). */
+  get printed(): boolean {
+    return this.formatter !== undefined;
+  }
+
+  take(d: RespDecoder): RespValue | undefined {
+    if (this.formatter === undefined) {
+      if (d.event === RESP_EVENT.SCALAR && d.depth === 0) return d.scalarValue();
+      this.formatter = new ReplyFormatter(this.writer, this.ctx.format, this.verbatim);
+      this.outline = outlineOf(d);
+    }
+    if (!this.formatter.take(d)) return undefined;
+    this.writer.flush();
+    return this.outline;
+  }
+
+  private outline: RespValue | undefined;
+
+  congestion(): Promise<void> | undefined {
+    return this.ctx.out.needsDrain ? this.ctx.out.flush() : undefined;
+  }
+}
+
+/** The kind of a streamed reply, without its elements (what trackState and friends look at). */
+function outlineOf(d: RespDecoder): RespValue {
+  if (d.event === RESP_EVENT.BULK_START) return { kind: 'bulk', value: Buffer.alloc(0) };
+  switch (d.type) {
+    case RESP_TYPE.MAP:
+      return { kind: 'map', entries: [] };
+    case RESP_TYPE.SET:
+      return { kind: 'set', items: [] };
+    default:
+      return { kind: 'array', items: [] };
+  }
 }
 
 /** Follows the prompt state redis-cli tracks after each reply (SELECT, MULTI, EXEC, DISCARD, RESET). */
@@ -139,19 +195,27 @@ export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: numbe
   const isShutdown = endsServer(args);
   // Pipeline the repeats when nothing must happen between them.
   const window = ctx.intervalMs === 0 && !ctx.cluster && !isShutdown ? 1024 : 1;
+  // One command at a time in flight: its reply can be printed as it decodes. (Pipelined repeats are
+  // printed whole and in order; the REPL keeps whole replies to learn key names from them.)
+  const streams = (repeat === 1 || window === 1) && ctx.onReply === undefined;
+  const verbatim = isForcedRaw(args);
   let remaining = repeat;
   const inflight: Array<Promise<RespValue>> = [];
+  const printers: Array<PrintingStream | undefined> = [];
   const more = () => remaining < 0 || remaining > 0;
   const gate = gatePushes(ctx);
   try {
     while (more() || inflight.length > 0) {
       while (more() && inflight.length < window) {
         if (remaining > 0) remaining--;
-        const p = ctx.session.send(args);
+        const printer = streams ? new PrintingStream(ctx, verbatim) : undefined;
+        const p = ctx.session.send(args, printer);
+        printers.push(printer);
         gate.sent();
         p.catch(() => undefined); // handled when awaited in order
         inflight.push(p);
       }
+      const printer = printers.shift();
       const next = await untilAborted(inflight.shift()!, ctx.signal);
       if (next === ABORTED) {
         ctx.session.close(); // Ctrl-C on a blocking command: its reply would come on this connection
@@ -169,7 +233,7 @@ export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: numbe
         ctx.err(reply.value.toString('latin1'));
         return 'failed';
       }
-      printReply(ctx, args, reply);
+      if (printer === undefined || !printer.printed || redirect) printReply(ctx, args, reply);
       gate.done();
       trackState(ctx, args, reply);
       ctx.onReply?.(args, reply);

@@ -1,17 +1,27 @@
 /**
- * Incremental RESP2/RESP3 decoder. Bytes go in with `feed(chunk)`, complete top-level replies come out
- * of `next()`. The reply model, the limits and the protocol-error wording mirror hiredis `read.c`.
+ * Incremental RESP2/RESP3 decoder. Bytes go in with `feed(chunk)`. They come out either as events
+ * (`read()`: an aggregate opens with its count, a scalar, an aggregate ends, a large bulk string
+ * arrives in pieces), so a formatter can print a reply while it decodes, or as whole top-level replies
+ * (`next()`, built from those same events). The reply model, the limits and the protocol-error wording
+ * mirror hiredis `read.c`.
  *
  * How it stays fast and safe:
- * - Aggregates are built on an explicit stack (no recursion), so nesting depth is bounded by
+ * - A pull cursor: `read()` returns a small integer and leaves the event's data in fields (`type`,
+ *   `chunk`/`start`/`end`, `count`…), so streaming a 1,000,000-element array allocates nothing per
+ *   element. `next()` allocates only the values it returns.
+ * - Open aggregates are counted on an explicit stack (no recursion): nesting depth is bounded by
  *   `maxDepth`, not by the JS stack.
  * - Only the atom being parsed (one line, or one bulk header + payload) is ever retried when bytes are
  *   missing; the aggregates around it keep their progress.
- * - Fed chunks are queued, never concatenated on arrival. When an atom straddles chunks it is merged
- *   once, and only the atom's own bytes are copied: a bulk string waits until its declared length has
- *   arrived (an O(1) check per feed) and a line waits for a chunk holding `\n`, each chunk scanned once.
- *   A 100 MB bulk fed in 64 KiB chunks is therefore copied exactly once (as node-redis-parser does with
- *   its chunk cache).
+ * - Fed chunks are queued, never concatenated on arrival. An atom that straddles chunks is merged once,
+ *   copying only its own bytes: a bulk string waits until its declared length has arrived (an O(1)
+ *   check per feed) and a line waits for a chunk holding `\n`, each chunk scanned once.
+ * - A bulk string of `streamBulkOver` bytes or more is not merged: it is passed on as views of the
+ *   received chunks (BULK_PIECE), so `read()` callers never hold it whole and it has no size cap.
+ *   `next()` joins the pieces (one copy, as node-redis-parser does with its chunk cache) and only there
+ *   is `maxBulkLength` applied to it.
+ * - Limits are checked where the data is read: a length or count is checked as soon as its header line
+ *   is complete, a line as soon as it is longer than any valid one; errors are sticky.
  */
 import { Buffer } from 'node:buffer';
 import { ProtocolError } from '../errors.js';
@@ -19,11 +29,36 @@ import { RESP_TYPE, type RespMapEntries, type RespValue } from './value.js';
 
 /** Limits applied to what the server may declare. */
 export interface RespDecoderOptions {
-  /** Largest bulk string, verbatim string, blob error or simple line, in bytes. Default 512 MiB. */
+  /**
+   * Largest bulk string held whole (`next()`), and largest verbatim string, blob error or simple line,
+   * in bytes. Default 512 MiB. Bulk strings streamed through `read()` have no cap.
+   */
   maxBulkLength?: number;
   /** Deepest nesting of aggregates (arrays, maps, sets, pushes, attributes). Default 1000. */
   maxDepth?: number;
+  /** Bulk strings (`$`) of this many bytes or more arrive as BULK_START/PIECE/END. Default 1 MiB. */
+  streamBulkOver?: number;
 }
+
+/** What `read()` found. The event's data is in the decoder's fields until the next `read()`. */
+export const RESP_EVENT = {
+  /** More bytes are needed. */
+  NONE: 0,
+  /** A whole non-aggregate value: `type`, `isNull`, payload `chunk[start, end)`; `attributes`. */
+  SCALAR: 1,
+  /** An aggregate opens: `type`, `count` (pairs for a map); `attributes`. An END follows its last element. */
+  AGGREGATE: 2,
+  /** The innermost open aggregate is complete (`type` is its type). */
+  END: 3,
+  /** A bulk string of `length` ≥ `streamBulkOver` bytes starts; `attributes`. */
+  BULK_START: 4,
+  /** Some bytes of that bulk string: `chunk[start, end)`, a view of a received chunk. */
+  BULK_PIECE: 5,
+  /** That bulk string is complete. */
+  BULK_END: 6,
+} as const;
+
+const { NONE, SCALAR, AGGREGATE, END, BULK_START, BULK_PIECE, BULK_END } = RESP_EVENT;
 
 const CR = 0x0d; // \r
 const LF = 0x0a; // \n
@@ -34,6 +69,7 @@ const DIGIT_9 = 0x39; // 9
 
 const DEFAULT_MAX_BULK_LENGTH = 512 * 1024 * 1024;
 const DEFAULT_MAX_DEPTH = 1000;
+const DEFAULT_STREAM_BULK_OVER = 1024 * 1024;
 /** Largest aggregate count accepted from the wire. */
 const MAX_AGGREGATE_COUNT = 2 ** 32;
 /** Longest valid signed 64-bit decimal: `-9223372036854775808`. */
@@ -82,36 +118,133 @@ const MSG = {
   maxDepth: 'Max nesting depth exceeded',
 } as const;
 
-type AggregateKind = 'array' | 'set' | 'push' | 'map' | 'attribute';
-
-/** One open aggregate on the decode stack. Every field is always set, so frames share one shape. */
+/** One aggregate being built by `next()`. Every field is always set, so frames share one shape. */
 class Frame {
   /** Map key waiting for its value (`undefined`: the next item is a key). */
   key: RespValue | undefined = undefined;
 
   constructor(
-    readonly kind: AggregateKind,
-    /** The reply being filled; `undefined` for an attribute, which is not a reply. */
-    readonly value: RespValue | undefined,
+    /** The reply being filled (an attribute is built as a map). */
+    readonly value: RespValue,
     /** Items of an array, set or push. */
     readonly items: RespValue[] | undefined,
     /** Pairs of a map or attribute. */
     readonly entries: RespMapEntries | undefined,
-    /** Elements still expected (a map counts keys and values). */
-    public remaining: number,
-    /** Attributes that were pending when an attribute started (merged into it when it ends). */
-    readonly outerAttributes: RespMapEntries | undefined,
   ) {}
 }
 
+/** Builds whole values from the events of a decoder (`next()`, and the attributes `read()` folds in). */
+class ValueBuilder {
+  private readonly stack: Frame[] = [];
+  /** A streamed bulk string being joined. */
+  private parts: Buffer[] | undefined = undefined;
+  private partsLength = 0;
+
+  get isBuilding(): boolean {
+    return this.stack.length > 0 || this.parts !== undefined;
+  }
+
+  /** Takes the decoder's current event; returns the value it completes, if any. */
+  add(d: RespDecoder, event: number): RespValue | undefined {
+    let value: RespValue;
+    switch (event) {
+      case SCALAR:
+        value = d.scalarValue();
+        break;
+      case AGGREGATE: {
+        const type = d.type;
+        if (type === RESP_TYPE.MAP || type === RESP_TYPE.ATTRIBUTE) {
+          const entries: RespMapEntries = [];
+          value = { kind: 'map', entries };
+          if (d.attributes !== undefined) value.attributes = d.attributes;
+          this.stack.push(new Frame(value, undefined, entries));
+        } else {
+          // items are pushed as they arrive: a count from the wire never preallocates
+          const items: RespValue[] = [];
+          value = { kind: type === RESP_TYPE.ARRAY ? 'array' : type === RESP_TYPE.SET ? 'set' : 'push', items };
+          if (d.attributes !== undefined) value.attributes = d.attributes;
+          this.stack.push(new Frame(value, items, undefined));
+        }
+        return undefined;
+      }
+      case END:
+        value = this.stack.pop()!.value;
+        break;
+      case BULK_START:
+        // the limit of what is held whole applies here, on the header: before any byte is kept
+        if (d.length > d.maxBulkLength) d.fail(MSG.bulkOutOfRange, wholeBulkHint(d.length, d.maxBulkLength));
+        this.parts = [];
+        this.partsLength = 0;
+        return undefined;
+      case BULK_PIECE:
+        this.parts!.push(d.chunk.subarray(d.start, d.end));
+        this.partsLength += d.end - d.start;
+        return undefined;
+      default: {
+        // BULK_END
+        value = { kind: 'bulk', value: Buffer.concat(this.parts!, this.partsLength) };
+        if (d.bulkAttributes !== undefined) value.attributes = d.bulkAttributes;
+        this.parts = undefined;
+        break;
+      }
+    }
+    const top = this.stack[this.stack.length - 1];
+    if (top === undefined) return value;
+    if (top.items !== undefined) {
+      top.items.push(value);
+    } else if (top.key === undefined) {
+      top.key = value;
+    } else {
+      top.entries!.push([top.key, value]);
+      top.key = undefined;
+    }
+    return undefined;
+  }
+
+  reset(): void {
+    this.stack.length = 0;
+    this.parts = undefined;
+  }
+}
+
+/** An attribute being read by `read()`, and the attributes pending when it started. */
+interface AttributeBuild {
+  builder: ValueBuilder;
+  outer: RespMapEntries | undefined;
+}
+
 /**
- * Streaming RESP decoder. Errors are sticky: after a protocol error every `feed` and `next` throws the
- * same `ProtocolError` (the connection cannot be resynchronised).
+ * Streaming RESP decoder. Errors are sticky: after a protocol error every `feed`, `read` and `next`
+ * throws the same `ProtocolError` (the connection cannot be resynchronised).
  */
 export class RespDecoder {
-  private readonly maxBulkLength: number;
+  readonly maxBulkLength: number;
   private readonly maxDepth: number;
+  private readonly streamBulkOver: number;
 
+  // ---- the current event (see RESP_EVENT) -------------------------------------------------------
+  /** The last event `read()` returned. */
+  event: number = NONE;
+  /** RESP type byte of the event's item (for END: of the aggregate that ended). */
+  type = 0;
+  /** SCALAR: a RESP2 null (`$-1`, `*-1`; `type` says which). */
+  isNull = false;
+  /** SCALAR, BULK_PIECE: the payload is `chunk[start, end)` (a verbatim string's after `xxx:`). */
+  chunk: Buffer = EMPTY;
+  start = 0;
+  end = 0;
+  /** SCALAR integer: its value as a Number (exact up to 15 digits). */
+  intValue = 0;
+  /** AGGREGATE: elements (pairs for a map). */
+  count = 0;
+  /** BULK_START: declared length. */
+  length = 0;
+  /** SCALAR, AGGREGATE, BULK_START: the attributes that annotate this item. */
+  attributes: RespMapEntries | undefined = undefined;
+  /** The attributes of the streamed bulk string in progress (kept until its BULK_END). */
+  bulkAttributes: RespMapEntries | undefined = undefined;
+
+  // ---- input ---------------------------------------------------------------------------------------
   /** Chunk being parsed and the offset of its first unparsed byte. */
   private buf: Buffer = EMPTY;
   private pos = 0;
@@ -131,19 +264,42 @@ export class RespDecoder {
   private scanned = 0;
   private scannedBytes = 0;
 
-  private readonly stack: Frame[] = [];
-  /** Attributes read, waiting for the value they annotate. */
-  private attributes: RespMapEntries | undefined = undefined;
+  // ---- structure -----------------------------------------------------------------------------------
+  /** Elements still expected by each open aggregate (a map counts keys and values), and its type. */
+  private readonly remaining: number[] = [];
+  private readonly types: number[] = [];
+  /** The innermost aggregate has no element left: the next event is its END. */
+  private endDue = false;
+  /** Streamed bulk string: bytes of payload still to pass on (-1: none in progress). */
+  private bulkLeft = -1;
+  /** Bytes of its `\r\n` terminator already checked. */
+  private bulkTerminator = 0;
+
+  private readonly builder = new ValueBuilder();
+  private readonly attributeBuilds: AttributeBuild[] = [];
+  /** Attributes read, waiting for the item they annotate. */
+  private pendingAttributes: RespMapEntries | undefined = undefined;
   private failure: ProtocolError | undefined = undefined;
 
   constructor(opts?: RespDecoderOptions) {
     this.maxBulkLength = opts?.maxBulkLength ?? DEFAULT_MAX_BULK_LENGTH;
     this.maxDepth = opts?.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.streamBulkOver = opts?.streamBulkOver ?? DEFAULT_STREAM_BULK_OVER;
   }
 
   /** Bytes received but not yet decoded (items of an unfinished aggregate already decoded are not counted). */
   get bufferedBytes(): number {
     return this.buf.length - this.pos + this.pendingBytes;
+  }
+
+  /** Open aggregates around the current event (0 after a SCALAR, END or BULK_END: a reply is complete). */
+  get depth(): number {
+    return this.remaining.length;
+  }
+
+  /** `next()` has part of a reply: call it again before switching to `read()`. */
+  get isBuilding(): boolean {
+    return this.builder.isBuilding;
   }
 
   /** Queue bytes from the server. The chunk is kept (not copied) until decoded. */
@@ -161,226 +317,298 @@ export class RespDecoder {
 
   /** The next complete top-level reply, or `undefined` when more bytes are needed. */
   next(): RespValue | undefined {
-    if (this.failure !== undefined) throw this.failure;
     for (;;) {
-      if (this.pos >= this.buf.length) {
-        if (!this.shiftChunk()) return undefined;
-      } else if (this.waitNeed !== 0) {
-        if (!this.mergeAtom()) return undefined;
-      }
-      const reply = this.parse();
-      if (reply !== undefined) return reply;
+      const event = this.read();
+      if (event === NONE) return undefined;
+      const value = this.builder.add(this, event);
+      if (value !== undefined) return value;
     }
   }
 
   /**
-   * Decode atoms from `buf` at `pos` until a top-level reply completes (returned), the chunk runs out,
-   * or an atom is incomplete (the wait state is recorded); both of the latter return `undefined`.
+   * The value that starts with the event just read, for a caller that streams some replies and not
+   * others (a push met where a streamed reply was expected). `undefined`: call `next()` for the rest.
    */
-  private parse(): RespValue | undefined {
+  adopt(): RespValue | undefined {
+    return this.builder.add(this, this.event);
+  }
+
+  /**
+   * The next event (see RESP_EVENT). Attributes never appear as events: they are read whole and
+   * handed over in `attributes` with the item they annotate.
+   */
+  read(): number {
+    if (this.failure !== undefined) throw this.failure;
+    for (;;) {
+      const event = this.step();
+      if (event === NONE) return (this.event = NONE);
+      if (event === AGGREGATE && this.type === RESP_TYPE.ATTRIBUTE) {
+        this.attributeBuilds.push({ builder: new ValueBuilder(), outer: this.pendingAttributes });
+        this.pendingAttributes = undefined;
+      }
+      if (event === SCALAR || event === AGGREGATE || event === BULK_START) {
+        this.attributes = this.pendingAttributes;
+        this.pendingAttributes = undefined;
+        if (event === BULK_START) this.bulkAttributes = this.attributes;
+      } else {
+        this.attributes = undefined;
+      }
+      const build = this.attributeBuilds[this.attributeBuilds.length - 1];
+      if (build !== undefined) {
+        const done = build.builder.add(this, event);
+        if (done !== undefined && done.kind === 'map') {
+          // an attribute ended: it annotates the next item and is not an item of its parent
+          this.attributeBuilds.pop();
+          this.pendingAttributes = build.outer === undefined ? done.entries : build.outer.concat(done.entries);
+        }
+        continue;
+      }
+      return (this.event = event);
+    }
+  }
+
+  /** The current SCALAR event as a value. */
+  scalarValue(): RespValue {
+    const { chunk, start, end, type } = this;
+    let value: RespValue;
+    switch (type) {
+      case RESP_TYPE.BULK_STRING:
+        value = this.isNull ? { kind: 'null', from: 'bulk' } : { kind: 'bulk', value: chunk.subarray(start, end) };
+        break;
+      case RESP_TYPE.ARRAY:
+        value = { kind: 'null', from: 'array' };
+        break;
+      case RESP_TYPE.SIMPLE_STRING:
+        value = { kind: 'simple', value: chunk.subarray(start, end) };
+        break;
+      case RESP_TYPE.SIMPLE_ERROR:
+        value = { kind: 'error', value: chunk.subarray(start, end) };
+        break;
+      case RESP_TYPE.BULK_ERROR:
+        value = { kind: 'error', value: chunk.subarray(start, end), blob: true };
+        break;
+      case RESP_TYPE.VERBATIM_STRING:
+        value = { kind: 'verbatim', format: chunk.toString('latin1', start - 4, start - 1), value: chunk.subarray(start, end) };
+        break;
+      case RESP_TYPE.INTEGER:
+        // short text is exact as a Number; longer text goes through BigInt to keep all 64 bits
+        value = { kind: 'integer', value: end - start <= MAX_FAST_DIGITS ? BigInt(this.intValue) : BigInt(chunk.toString('latin1', start, end)) };
+        break;
+      case RESP_TYPE.DOUBLE:
+        value = { kind: 'double', text: chunk.toString('latin1', start, end) };
+        break;
+      case RESP_TYPE.NULL:
+        value = { kind: 'null', from: 'null' };
+        break;
+      case RESP_TYPE.BOOLEAN:
+        value = { kind: 'boolean', value: chunk[start] === 0x74 || chunk[start] === 0x54 };
+        break;
+      default:
+        value = { kind: 'bignum', text: chunk.toString('latin1', start, end) };
+        break;
+    }
+    if (this.attributes !== undefined) value.attributes = this.attributes;
+    return value;
+  }
+
+  /** One event, attributes included (they are folded by `read()`). */
+  private step(): number {
+    if (this.endDue) return this.endAggregate();
+    for (;;) {
+      if (this.pos >= this.buf.length) {
+        if (!this.shiftChunk()) return NONE;
+      } else if (this.waitNeed !== 0) {
+        if (!this.mergeAtom()) return NONE;
+      }
+      if (this.bulkLeft >= 0) {
+        const event = this.bulkStep();
+        if (event !== NONE) return event;
+        continue;
+      }
+      // NONE: the atom is incomplete and its wait is recorded; the loop tries the queued chunks
+      const event = this.parseAtom();
+      if (event !== NONE) return event;
+    }
+  }
+
+  private endAggregate(): number {
+    this.remaining.pop();
+    this.type = this.types.pop()!;
+    this.endDue = false;
+    // an attribute is not an element of its parent
+    if (this.type !== RESP_TYPE.ATTRIBUTE) this.itemDone();
+    return END;
+  }
+
+  /** An element of the innermost aggregate is complete. */
+  private itemDone(): void {
+    const n = this.remaining.length;
+    if (n !== 0 && --this.remaining[n - 1]! === 0) this.endDue = true;
+  }
+
+  /** Pass on the bytes of a streamed bulk string that are in `buf`; NONE when `buf` is used up. */
+  private bulkStep(): number {
+    const buf = this.buf;
+    let pos = this.pos;
+    if (this.bulkLeft > 0) {
+      const n = Math.min(this.bulkLeft, buf.length - pos);
+      this.chunk = buf;
+      this.start = pos;
+      this.end = pos + n;
+      this.bulkLeft -= n;
+      this.pos = pos + n;
+      return BULK_PIECE;
+    }
+    // the terminator, possibly split across chunks
+    while (this.bulkTerminator < 2) {
+      if (pos >= buf.length) {
+        this.pos = pos;
+        return NONE;
+      }
+      if (buf[pos] !== (this.bulkTerminator === 0 ? CR : LF)) this.fail(MSG.badBulkTerminator);
+      pos++;
+      this.bulkTerminator++;
+    }
+    this.pos = pos;
+    this.bulkLeft = -1;
+    this.type = RESP_TYPE.BULK_STRING;
+    this.itemDone();
+    return BULK_END;
+  }
+
+  /** Decode the atom at `pos`: an event, or NONE with the wait state recorded. */
+  private parseAtom(): number {
     const buf = this.buf;
     const end = buf.length;
-    const stack = this.stack;
-    let pos = this.pos;
+    const start = this.pos;
+    const type = buf[start]!;
+    this.type = type;
 
-    while (pos < end) {
-      const start = pos;
-      const type = buf[pos]!;
-      let value: RespValue;
-
-      if (type === RESP_TYPE.BULK_STRING || type === RESP_TYPE.VERBATIM_STRING || type === RESP_TYPE.BULK_ERROR) {
-        const cr = buf.indexOf(CR, start + 1);
-        if (cr === -1 || cr + 1 >= end) return this.waitLine(start, type, cr);
-        if (buf[cr + 1] !== LF) return this.fail(MSG.badBulkLength);
-        const len = parseDecimal(buf, start + 1, cr);
-        if (len !== len) return this.fail(MSG.badBulkLength); // NaN
-        if (len < -1 || len > this.maxBulkLength) return this.fail(MSG.bulkOutOfRange);
-        if (len === -1) {
-          value = { kind: 'null', from: 'bulk' };
-          pos = cr + 2; // skip \r\n
-        } else {
-          const dataStart = cr + 2; // skip \r\n
-          const dataEnd = dataStart + len;
-          if (dataEnd + 2 > end) return this.waitBytes(start, type, dataEnd + 2 - start);
-          if (buf[dataEnd] !== CR || buf[dataEnd + 1] !== LF) return this.fail(MSG.badBulkTerminator);
-          pos = dataEnd + 2; // skip \r\n
-          if (type === RESP_TYPE.BULK_STRING) {
-            value = { kind: 'bulk', value: buf.subarray(dataStart, dataEnd) };
-          } else if (type === RESP_TYPE.BULK_ERROR) {
-            value = { kind: 'error', value: buf.subarray(dataStart, dataEnd), blob: true };
-          } else {
-            // `=<len>\r\nfmt:<text>\r\n`: hiredis checks only that byte 3 is ':'
-            if (len < 4 || buf[dataStart + 3] !== 0x3a) return this.fail(MSG.badVerbatim);
-            value = {
-              kind: 'verbatim',
-              format: buf.toString('latin1', dataStart, dataStart + 3),
-              value: buf.subarray(dataStart + 4, dataEnd),
-            };
-          }
-        }
-      } else if (
-        type === RESP_TYPE.ARRAY ||
-        type === RESP_TYPE.MAP ||
-        type === RESP_TYPE.SET ||
-        type === RESP_TYPE.PUSH ||
-        type === RESP_TYPE.ATTRIBUTE
-      ) {
-        if (stack.length >= this.maxDepth) return this.fail(MSG.maxDepth);
-        const cr = buf.indexOf(CR, start + 1);
-        if (cr === -1 || cr + 1 >= end) return this.waitLine(start, type, cr);
-        if (buf[cr + 1] !== LF) return this.fail(MSG.badMultiBulkLength);
-        const count = parseDecimal(buf, start + 1, cr);
-        if (count !== count) return this.fail(MSG.badMultiBulkLength); // NaN
-        if (count < -1 || count > MAX_AGGREGATE_COUNT || (count === -1 && type === RESP_TYPE.ATTRIBUTE)) {
-          return this.fail(MSG.multiBulkOutOfRange);
-        }
-        pos = cr + 2; // skip \r\n
-        if (count === -1) {
-          value = { kind: 'null', from: 'array' };
-        } else if (type === RESP_TYPE.ATTRIBUTE) {
-          const outer = this.attributes;
-          this.attributes = undefined;
-          if (count === 0) {
-            this.attributes = outer === undefined ? [] : outer;
-          } else {
-            stack.push(new Frame('attribute', undefined, undefined, [], count * 2, outer));
-          }
-          continue;
-        } else if (type === RESP_TYPE.MAP) {
-          const entries: RespMapEntries = [];
-          value = { kind: 'map', entries };
-          if (count > 0) {
-            this.annotate(value);
-            stack.push(new Frame('map', value, undefined, entries, count * 2, undefined));
-            continue;
-          }
-        } else {
-          const kind = type === RESP_TYPE.ARRAY ? 'array' : type === RESP_TYPE.SET ? 'set' : 'push';
-          // items are pushed as they arrive: a count from the wire never preallocates
-          const items: RespValue[] = [];
-          value = { kind, items };
-          if (count > 0) {
-            this.annotate(value);
-            stack.push(new Frame(kind, value, items, undefined, count, undefined));
-            continue;
-          }
-        }
-      } else {
-        // line types: + - : , _ # (
-        if (LINE_TYPES[type] === 0) return this.fail(`Protocol error, got ${reprByte(type)} as reply type byte`);
-        const cr = buf.indexOf(CR, start + 1);
-        if (cr === -1 || cr + 1 >= end) return this.waitLine(start, type, cr);
-        const s = start + 1;
-        switch (type) {
-          case RESP_TYPE.SIMPLE_STRING:
-          case RESP_TYPE.SIMPLE_ERROR: {
-            const lf = buf.indexOf(LF, s);
-            if (buf[cr + 1] !== LF || lf < cr) return this.fail(MSG.badSimple);
-            value =
-              type === RESP_TYPE.SIMPLE_STRING
-                ? { kind: 'simple', value: buf.subarray(s, cr) }
-                : { kind: 'error', value: buf.subarray(s, cr) };
-            break;
-          }
-          case RESP_TYPE.INTEGER: {
-            if (buf[cr + 1] !== LF) return this.fail(MSG.badInteger);
-            const n = parseDecimal(buf, s, cr);
-            if (n !== n) return this.fail(MSG.badInteger); // NaN
-            // short text is exact as a Number; longer text goes through BigInt to keep all 64 bits
-            value = { kind: 'integer', value: cr - s <= MAX_FAST_DIGITS ? BigInt(n) : BigInt(buf.toString('latin1', s, cr)) };
-            break;
-          }
-          case RESP_TYPE.DOUBLE: {
-            if (cr - s > MAX_DOUBLE_TEXT) return this.fail(MSG.doubleTooLarge);
-            if (buf[cr + 1] !== LF) return this.fail(MSG.badDouble);
-            const text = buf.toString('latin1', s, cr);
-            if (!isDoubleText(text)) return this.fail(MSG.badDouble);
-            value = { kind: 'double', text };
-            break;
-          }
-          case RESP_TYPE.NULL:
-            if (cr !== s || buf[cr + 1] !== LF) return this.fail(MSG.badNil);
-            value = { kind: 'null', from: 'null' };
-            break;
-          case RESP_TYPE.BOOLEAN: {
-            const c = buf[s];
-            if (cr - s !== 1 || buf[cr + 1] !== LF || (c !== 0x74 && c !== 0x54 && c !== 0x66 && c !== 0x46)) {
-              return this.fail(MSG.badBool); // only t T f F
-            }
-            value = { kind: 'boolean', value: c === 0x74 || c === 0x54 };
-            break;
-          }
-          default: {
-            // RESP_TYPE.BIG_NUMBER, the last of LINE_TYPES
-            if (buf[cr + 1] !== LF || !isBignumText(buf, s, cr)) return this.fail(MSG.badBignum);
-            value = { kind: 'bignum', text: buf.toString('latin1', s, cr) };
-            break;
-          }
-        }
-        pos = cr + 2; // skip \r\n
+    if (type === RESP_TYPE.BULK_STRING || type === RESP_TYPE.VERBATIM_STRING || type === RESP_TYPE.BULK_ERROR) {
+      const cr = buf.indexOf(CR, start + 1);
+      if (cr === -1 || cr + 1 >= end) return this.waitLine(start, type, cr);
+      if (buf[cr + 1] !== LF) this.fail(MSG.badBulkLength);
+      const len = parseDecimal(buf, start + 1, cr);
+      if (len !== len) this.fail(MSG.badBulkLength); // NaN
+      if (len < -1) this.fail(MSG.bulkOutOfRange);
+      if (len === -1) {
+        this.pos = cr + 2; // skip \r\n
+        this.isNull = true;
+        this.itemDone();
+        return SCALAR;
       }
-
-      this.annotate(value);
-      const reply = this.complete(value);
-      if (reply !== undefined) {
-        this.consumedTo(pos);
-        return reply;
+      if (type === RESP_TYPE.BULK_STRING && len >= this.streamBulkOver) {
+        // streamed: no cap but what a Number counts exactly
+        if (len > Number.MAX_SAFE_INTEGER) this.fail(MSG.bulkOutOfRange);
+        this.consumedTo(cr + 2); // skip \r\n
+        this.length = len;
+        this.bulkLeft = len;
+        this.bulkTerminator = 0;
+        return BULK_START;
       }
+      if (len > this.maxBulkLength) this.fail(MSG.bulkOutOfRange);
+      const dataStart = cr + 2; // skip \r\n
+      const dataEnd = dataStart + len;
+      if (dataEnd + 2 > end) return this.waitBytes(start, type, dataEnd + 2 - start);
+      if (buf[dataEnd] !== CR || buf[dataEnd + 1] !== LF) this.fail(MSG.badBulkTerminator);
+      // `=<len>\r\nfmt:<text>\r\n`: hiredis checks only that byte 3 is ':'
+      if (type === RESP_TYPE.VERBATIM_STRING && (len < 4 || buf[dataStart + 3] !== 0x3a)) this.fail(MSG.badVerbatim);
+      this.chunk = buf;
+      this.start = type === RESP_TYPE.VERBATIM_STRING ? dataStart + 4 : dataStart;
+      this.end = dataEnd;
+      this.isNull = false;
+      this.consumedTo(dataEnd + 2); // skip \r\n
+      this.itemDone();
+      return SCALAR;
     }
-    this.consumedTo(pos);
-    return undefined;
-  }
 
-  /** Attach pending attributes (an `|` read before) to the value that follows them. */
-  private annotate(value: RespValue): void {
-    const attributes = this.attributes;
-    if (attributes !== undefined) {
-      this.attributes = undefined;
-      value.attributes = attributes;
+    if (
+      type === RESP_TYPE.ARRAY ||
+      type === RESP_TYPE.MAP ||
+      type === RESP_TYPE.SET ||
+      type === RESP_TYPE.PUSH ||
+      type === RESP_TYPE.ATTRIBUTE
+    ) {
+      if (this.remaining.length >= this.maxDepth) this.fail(MSG.maxDepth);
+      const cr = buf.indexOf(CR, start + 1);
+      if (cr === -1 || cr + 1 >= end) return this.waitLine(start, type, cr);
+      if (buf[cr + 1] !== LF) this.fail(MSG.badMultiBulkLength);
+      const count = parseDecimal(buf, start + 1, cr);
+      if (count !== count) this.fail(MSG.badMultiBulkLength); // NaN
+      if (count < -1 || count > MAX_AGGREGATE_COUNT || (count === -1 && type === RESP_TYPE.ATTRIBUTE)) {
+        this.fail(MSG.multiBulkOutOfRange);
+      }
+      this.consumedTo(cr + 2); // skip \r\n
+      if (count === -1) {
+        this.type = RESP_TYPE.ARRAY; // `*-1`, and hiredis reads `%-1` `~-1` `>-1` as the same nil
+        this.isNull = true;
+        this.itemDone();
+        return SCALAR;
+      }
+      this.count = count;
+      const elements = type === RESP_TYPE.MAP || type === RESP_TYPE.ATTRIBUTE ? count * 2 : count;
+      this.remaining.push(elements);
+      this.types.push(type);
+      if (elements === 0) this.endDue = true;
+      return AGGREGATE;
     }
-  }
 
-  /** Add a finished value to the open aggregates; returns the top-level reply once one is complete. */
-  private complete(value: RespValue): RespValue | undefined {
-    const stack = this.stack;
-    let v = value;
-    for (;;) {
-      const top = stack[stack.length - 1];
-      if (top === undefined) return v;
-      if (top.items !== undefined) {
-        top.items.push(v);
-      } else if (top.key === undefined) {
-        top.key = v;
-      } else {
-        top.entries!.push([top.key, v]);
-        top.key = undefined;
+    // line types: + - : , _ # (
+    if (LINE_TYPES[type] === 0) this.fail(`Protocol error, got ${reprByte(type)} as reply type byte`);
+    const cr = buf.indexOf(CR, start + 1);
+    if (cr === -1 || cr + 1 >= end) return this.waitLine(start, type, cr);
+    const s = start + 1;
+    switch (type) {
+      case RESP_TYPE.SIMPLE_STRING:
+      case RESP_TYPE.SIMPLE_ERROR: {
+        const lf = buf.indexOf(LF, s);
+        if (buf[cr + 1] !== LF || lf < cr) this.fail(MSG.badSimple);
+        break;
       }
-      if (--top.remaining !== 0) return undefined;
-      stack.pop();
-      if (top.value === undefined) {
-        // an attribute ended: it annotates the next value and is not an item of its parent
-        const outer = top.outerAttributes;
-        this.attributes = outer === undefined ? top.entries : outer.concat(top.entries!);
-        return undefined;
+      case RESP_TYPE.INTEGER: {
+        if (buf[cr + 1] !== LF) this.fail(MSG.badInteger);
+        const n = parseDecimal(buf, s, cr);
+        if (n !== n) this.fail(MSG.badInteger); // NaN
+        this.intValue = n;
+        break;
       }
-      v = top.value;
+      case RESP_TYPE.DOUBLE:
+        if (cr - s > MAX_DOUBLE_TEXT) this.fail(MSG.doubleTooLarge);
+        if (buf[cr + 1] !== LF || !isDoubleText(buf.toString('latin1', s, cr))) this.fail(MSG.badDouble);
+        break;
+      case RESP_TYPE.NULL:
+        if (cr !== s || buf[cr + 1] !== LF) this.fail(MSG.badNil);
+        break;
+      case RESP_TYPE.BOOLEAN: {
+        const c = buf[s];
+        if (cr - s !== 1 || buf[cr + 1] !== LF || (c !== 0x74 && c !== 0x54 && c !== 0x66 && c !== 0x46)) {
+          this.fail(MSG.badBool); // only t T f F
+        }
+        break;
+      }
+      default:
+        // RESP_TYPE.BIG_NUMBER, the last of LINE_TYPES
+        if (buf[cr + 1] !== LF || !isBignumText(buf, s, cr)) this.fail(MSG.badBignum);
+        break;
     }
+    this.chunk = buf;
+    this.start = s;
+    this.end = cr;
+    this.isNull = false;
+    this.consumedTo(cr + 2); // skip \r\n
+    this.itemDone();
+    return SCALAR;
   }
 
   private consumedTo(pos: number): void {
-    if (pos >= this.buf.length) {
-      this.buf = EMPTY; // let the chunk go once nothing refers to it
-      this.pos = 0;
-    } else {
-      this.pos = pos;
-    }
+    this.pos = pos;
   }
 
   /** The current chunk is used up: move to the next queued one. */
   private shiftChunk(): boolean {
     const pending = this.pending;
     if (this.head === pending.length) {
-      this.buf = EMPTY;
+      this.buf = EMPTY; // let the chunk go once nothing refers to it
       this.pos = 0;
       return false;
     }
@@ -397,11 +625,11 @@ export class RespDecoder {
   }
 
   /** A line atom at `start` has no `\r\n` yet: fail early if it can never become valid, else wait. */
-  private waitLine(start: number, type: number, cr: number): undefined {
+  private waitLine(start: number, type: number, cr: number): number {
     const buf = this.buf;
     const contentStart = start + 1;
     // a `\r` not followed by `\n` makes every line type invalid; here only the last byte may be `\r`
-    if (buf.indexOf(LF, contentStart) !== -1) return this.fail(lineError(type));
+    if (buf.indexOf(LF, contentStart) !== -1) this.fail(lineError(type));
     const length = (cr === -1 ? buf.length : cr) - contentStart;
     this.checkLineLength(type, length);
     this.pos = start;
@@ -409,15 +637,15 @@ export class RespDecoder {
     this.waitType = type;
     this.scanned = this.head;
     this.scannedBytes = 0;
-    return undefined;
+    return NONE;
   }
 
   /** A bulk atom at `start` needs `need` bytes from `start`. */
-  private waitBytes(start: number, type: number, need: number): undefined {
+  private waitBytes(start: number, type: number, need: number): number {
     this.pos = start;
     this.waitNeed = need;
     this.waitType = type;
-    return undefined;
+    return NONE;
   }
 
   /** The longest line content each type could still turn into a valid reply. */
@@ -502,9 +730,9 @@ export class RespDecoder {
     return true;
   }
 
-  /** Record a sticky protocol error, drop the buffered bytes and throw. */
-  private fail(message: string): never {
-    const error = new ProtocolError(message);
+  /** Record a sticky protocol error, drop the buffered bytes and throw. For the decoder's builders. */
+  fail(message: string, hint?: string): never {
+    const error = new ProtocolError(message, hint);
     this.failure = error;
     this.buf = EMPTY;
     this.pos = 0;
@@ -512,10 +740,24 @@ export class RespDecoder {
     this.head = 0;
     this.pendingBytes = 0;
     this.waitNeed = 0;
-    this.stack.length = 0;
+    this.remaining.length = 0;
+    this.types.length = 0;
+    this.endDue = false;
+    this.bulkLeft = -1;
+    this.builder.reset();
+    this.attributeBuilds.length = 0;
+    this.pendingAttributes = undefined;
     this.attributes = undefined;
+    this.bulkAttributes = undefined;
+    this.chunk = EMPTY;
     throw error;
   }
+}
+
+/** Why a bulk string the server may rightly send was refused: it would have been held whole. */
+function wholeBulkHint(length: number, max: number): string {
+  const mib = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
+  return `a reply of ${mib(length)} had to be held whole (over ${mib(max)}); run the command on its own, as \`tredis-cli COMMAND …\`, to stream it to stdout`;
 }
 
 /** The message for a malformed line of the given type. */

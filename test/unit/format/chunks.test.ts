@@ -1,31 +1,10 @@
 // formatReplyChunks is formatReply in pieces (so a large payload reaches stdout uncopied): same bytes
 // for every reply of the redis-cli golden file, and a large bulk string is passed through by reference.
 import { Buffer } from 'node:buffer';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { FormatOptions, OutputMode } from '../../../src/format/options.js';
+import type { FormatOptions } from '../../../src/format/options.js';
 import { formatReply, formatReplyChunks } from '../../../src/format/reply.js';
-import { RespDecoder } from '../../../src/resp/decoder.js';
-import type { RespValue } from '../../../src/resp/value.js';
-
-interface Row {
-  name: string;
-  resp: string;
-  mode: OutputMode;
-  mbDelim: string;
-  cmdDelim: string;
-  verbatim: boolean;
-}
-
-const rows = (JSON.parse(readFileSync(new URL('../../fixtures/format-golden.json', import.meta.url), 'utf8')) as { rows: Row[] }).rows;
-
-function lastFrame(resp: string): RespValue {
-  const d = new RespDecoder();
-  d.feed(Buffer.from(resp, 'base64'));
-  let last: RespValue | undefined;
-  for (let v = d.next(); v !== undefined; v = d.next()) last = v;
-  return last!;
-}
+import { lastFrame, rows } from './golden-rows.js';
 
 describe('formatReplyChunks', () => {
   it('covers the golden file', () => {

@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../../src/errors.js';
-import { RespDecoder, type RespDecoderOptions } from '../../../src/resp/decoder.js';
+import { RESP_EVENT, RespDecoder, type RespDecoderOptions } from '../../../src/resp/decoder.js';
 import type { RespMapEntries, RespValue } from '../../../src/resp/value.js';
 import { serializeValue } from './serialize.js';
 
@@ -270,6 +270,151 @@ describe('RespDecoder: valid replies', () => {
 
   it('ignores empty chunks', () => {
     expect(decodeInterleaved([b(''), b('+O'), b(''), b('K\r\n'), b('')])).toStrictEqual([simple('OK')]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// events (read()): the streaming path gives the same values, whatever the chunking
+
+/**
+ * Rebuilds values from `read()` events with a stack of its own (independent of the decoder's
+ * builder), and checks the event invariants on the way: pieces only between BULK_START and BULK_END,
+ * their lengths adding up to the declared length, `depth` 0 exactly when a reply is complete.
+ */
+function decodeEvents(chunks: Buffer[], opts?: RespDecoderOptions): RespValue[] {
+  const decoder = new RespDecoder(opts);
+  const out: RespValue[] = [];
+  const stack: Array<{ value: RespValue; key: RespValue | undefined }> = [];
+  let bulk: { parts: Buffer[]; length: number; attributes: RespMapEntries | undefined } | undefined;
+  const place = (v: RespValue) => {
+    const top = stack[stack.length - 1];
+    if (top === undefined) {
+      expect(decoder.depth).toBe(0);
+      out.push(v);
+    } else if (top.value.kind === 'map') {
+      if (top.key === undefined) top.key = v;
+      else {
+        top.value.entries.push([top.key, v]);
+        top.key = undefined;
+      }
+    } else if (top.value.kind === 'array' || top.value.kind === 'set' || top.value.kind === 'push') {
+      top.value.items.push(v);
+    }
+  };
+  for (const chunk of chunks) {
+    decoder.feed(chunk);
+    for (let e = decoder.read(); e !== RESP_EVENT.NONE; e = decoder.read()) {
+      switch (e) {
+        case RESP_EVENT.SCALAR:
+          expect(bulk).toBeUndefined();
+          place(decoder.scalarValue());
+          break;
+        case RESP_EVENT.AGGREGATE: {
+          const t = String.fromCharCode(decoder.type);
+          const value: RespValue = t === '%' ? { kind: 'map', entries: [] } : { kind: t === '*' ? 'array' : t === '~' ? 'set' : 'push', items: [] };
+          if (decoder.attributes !== undefined) value.attributes = decoder.attributes;
+          stack.push({ value, key: undefined });
+          expect(decoder.depth).toBe(stack.length);
+          break;
+        }
+        case RESP_EVENT.END:
+          place(stack.pop()!.value);
+          break;
+        case RESP_EVENT.BULK_START:
+          bulk = { parts: [], length: decoder.length, attributes: decoder.attributes };
+          break;
+        case RESP_EVENT.BULK_PIECE:
+          expect(decoder.end).toBeGreaterThan(decoder.start);
+          bulk!.parts.push(Buffer.from(decoder.chunk.subarray(decoder.start, decoder.end)));
+          break;
+        case RESP_EVENT.BULK_END: {
+          const payload = Buffer.concat(bulk!.parts);
+          expect(payload.length).toBe(bulk!.length);
+          const v: RespValue = { kind: 'bulk', value: payload };
+          if (bulk!.attributes !== undefined) v.attributes = bulk!.attributes;
+          bulk = undefined;
+          place(v);
+          break;
+        }
+      }
+    }
+  }
+  expect(stack).toHaveLength(0);
+  expect(decoder.bufferedBytes).toBe(0);
+  return out;
+}
+
+describe('RespDecoder: events', () => {
+  // streamBulkOver 0: every bulk string, even empty, goes through BULK_START/PIECE/END
+  const streamAll = { streamBulkOver: 0 };
+  it.each(cases)('$name: whole, byte by byte and in random splits, bulk strings streamed or not', ({ input, expected }) => {
+    for (const opts of [undefined, streamAll, { streamBulkOver: 3 }]) {
+      expect(decodeEvents([input], opts)).toStrictEqual([expected]);
+      expect(decodeEvents(byteByByte(input), opts)).toStrictEqual([expected]);
+      for (const seed of SEEDS) expect(decodeEvents(randomSplit(input, seed), opts)).toStrictEqual([expected]);
+    }
+  });
+
+  it.each(cases)('$name: next() over streamed bulk strings joins them', ({ input, expected }) => {
+    expect(decodeInterleaved(byteByByte(input), streamAll)).toStrictEqual([expected]);
+    for (const seed of SEEDS) expect(decodeQueued(randomSplit(input, seed), streamAll)).toStrictEqual([expected]);
+  });
+
+  it('passes a large bulk string on as views of the fed chunks, never copied', () => {
+    const payload = Buffer.alloc(3 << 20, 0x61);
+    const input = Buffer.concat([b(`$${payload.length}\r\n`), payload, b('\r\n')]);
+    const chunks = chunked(input, 64 * 1024);
+    const decoder = new RespDecoder();
+    let pieces = 0;
+    let bytes = 0;
+    for (const chunk of chunks) {
+      decoder.feed(chunk);
+      for (let e = decoder.read(); e !== RESP_EVENT.NONE; e = decoder.read()) {
+        if (e === RESP_EVENT.BULK_PIECE) {
+          expect(chunks).toContain(decoder.chunk);
+          pieces++;
+          bytes += decoder.end - decoder.start;
+        }
+      }
+    }
+    expect(bytes).toBe(payload.length);
+    expect(pieces).toBe(chunks.length);
+  });
+
+  it('streams a bulk string longer than maxBulkLength; next() refuses it at its header', () => {
+    const input = b('$12\r\nhello world!\r\n');
+    expect(decodeEvents([input], { maxBulkLength: 10, streamBulkOver: 11 })).toStrictEqual([bulk('hello world!')]);
+    expect(decodeError([b('$12\r\n')], { maxBulkLength: 10, streamBulkOver: 11 }).message).toBe('Bulk string length out of range');
+  });
+
+  it('accepts a streamed bulk length above 512 MiB (no whole-value cap) and refuses 2^62 at once', () => {
+    const decoder = new RespDecoder();
+    decoder.feed(b('$1073741824\r\nabc'));
+    expect(decoder.read()).toBe(RESP_EVENT.BULK_START);
+    expect(decoder.length).toBe(1073741824);
+    expect(decoder.read()).toBe(RESP_EVENT.BULK_PIECE);
+    expect(decoder.read()).toBe(RESP_EVENT.NONE);
+    const huge = new RespDecoder();
+    huge.feed(b(`$${2n ** 62n}\r\n`));
+    expect(() => huge.read()).toThrow('Bulk string length out of range');
+  });
+
+  it('fails a streamed bulk string whose terminator is not CRLF, even split', () => {
+    expect(() => decodeEvents([b('$3\r\nabcX\n')], streamAll)).toThrow('Bulk string is not terminated by CRLF');
+    expect(() => decodeEvents(byteByByte(b('$3\r\nabc\rX')), streamAll)).toThrow('Bulk string is not terminated by CRLF');
+  });
+
+  it('adopt(): a reply whose first event was read can still be built whole', () => {
+    const decoder = new RespDecoder();
+    decoder.feed(b('>2\r\n+a\r\n'));
+    expect(decoder.read()).toBe(RESP_EVENT.AGGREGATE);
+    expect(decoder.adopt()).toBeUndefined();
+    expect(decoder.isBuilding).toBe(true);
+    decoder.feed(b(':1\r\n+OK\r\n'));
+    expect(decoder.next()).toStrictEqual(push(simple('a'), int(1)));
+    expect(decoder.isBuilding).toBe(false);
+    expect(decoder.read()).toBe(RESP_EVENT.SCALAR);
+    expect(decoder.adopt()).toStrictEqual(simple('OK'));
   });
 });
 
