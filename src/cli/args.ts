@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { checkModeFlags, defaultModeFlags, MODE_OPTIONS, type ModeFlags } from './mode-flags.js';
 import { checkOpsFlags, defaultOpsFlags, OPS_OPTIONS, type OpsFlags } from './ops-flags.js';
+import type { ClusterOptions } from '../modes/cluster/manager.js';
 
 /** Output mode chosen by flags (undefined: decided by whether stdout is a terminal). */
 export type OutputFlag = 'tty' | 'raw' | 'csv' | 'json' | 'quoted-json';
@@ -56,6 +57,10 @@ export interface Flags {
   noConfirm: boolean;
   help: boolean;
   version: boolean;
+  /** --cluster NAME ARGS…: the cluster manager. */
+  clusterCommand?: { name: string; args: string[] };
+  /** --cluster-* options as typed (defaults applied by the cluster manager). */
+  clusterOpts: Partial<ClusterOptions>;
   /** A redis-cli mode flag that tredis-cli does not implement yet (--stat, --rdb, ...). */
   unsupported?: string;
   /** --scan, --pipe, --bigkeys, --memkeys, --hotkeys, --keystats, --eval and their options. */
@@ -97,6 +102,7 @@ export function defaultFlags(): Flags {
     verifyHostname: true,
     pinSha256: [],
     resolve: [],
+    clusterOpts: {},
     noConfirm: false,
     help: false,
     version: false,
@@ -149,7 +155,17 @@ const tlsVersion = (flag: string, v: string): string => {
 
 /** redis-cli flags that select modes tredis-cli does not have yet, with their argument counts. */
 const UNSUPPORTED: Array<[string, boolean]> = [
-  ['--lru-test', true], ['--cluster', true], ['--cluster-yes', false],
+  ['--lru-test', true],
+];
+
+type ClusterFlag = 'fromAskpass' | 'yes' | 'simulate' | 'replace' | 'copy' | 'slave' | 'useEmptyMasters' | 'searchMultipleOwners' | 'fixWithUnreachableMasters' | 'onlyMasters' | 'onlyReplicas';
+/** The --cluster-* switches without a value. */
+const CLUSTER_FLAGS: Array<[string, ClusterFlag]> = [
+  ['--cluster-from-askpass', 'fromAskpass'], ['--cluster-yes', 'yes'], ['--cluster-simulate', 'simulate'],
+  ['--cluster-replace', 'replace'], ['--cluster-copy', 'copy'], ['--cluster-slave', 'slave'],
+  ['--cluster-use-empty-masters', 'useEmptyMasters'], ['--cluster-search-multiple-owners', 'searchMultipleOwners'],
+  ['--cluster-fix-with-unreachable-masters', 'fixWithUnreachableMasters'], ['--cluster-only-masters', 'onlyMasters'],
+  ['--cluster-only-replicas', 'onlyReplicas'],
 ];
 
 /**
@@ -225,6 +241,18 @@ const OPTIONS: OptSpec[] = [
   { names: ['-6'], arg: false, set: (f) => preferFamily(f, 6) },
   ...OPS_OPTIONS.map(([name, arg, set]): OptSpec => ({ names: [name], arg, set: (f, v) => set(f.ops, v, f) })),
   ...UNSUPPORTED.map(([name, arg]): OptSpec => ({ names: [name], arg, set: (f) => void (f.unsupported ??= name) })),
+  // --cluster-* (parseOptions, redis-cli 7.0.15); --cluster and --cluster-weight are read in parseArgs
+  ...CLUSTER_FLAGS.map(([name, key]): OptSpec => ({ names: [name], arg: false, set: (f) => void (f.clusterOpts[key] = true) })),
+  { names: ['--cluster-replicas'], arg: true, set: (f, v) => void (f.clusterOpts.replicas = atoi(v)) },
+  { names: ['--cluster-master-id'], arg: true, set: (f, v) => void (f.clusterOpts.masterId = v) },
+  { names: ['--cluster-from'], arg: true, set: (f, v) => void (f.clusterOpts.from = v) },
+  { names: ['--cluster-to'], arg: true, set: (f, v) => void (f.clusterOpts.to = v) },
+  { names: ['--cluster-from-user'], arg: true, set: (f, v) => void (f.clusterOpts.fromUser = v) },
+  { names: ['--cluster-from-pass'], arg: true, set: (f, v) => void (f.clusterOpts.fromPass = v) },
+  { names: ['--cluster-slots'], arg: true, set: (f, v) => void (f.clusterOpts.slots = atoi(v)) },
+  { names: ['--cluster-timeout'], arg: true, set: (f, v) => void (f.clusterOpts.timeout = atoi(v)) },
+  { names: ['--cluster-pipeline'], arg: true, set: (f, v) => void (f.clusterOpts.pipeline = atoi(v)) },
+  { names: ['--cluster-threshold'], arg: true, set: (f, v) => void (f.clusterOpts.threshold = atof(v)) },
 ];
 
 function preferFamily(f: Flags, family: 4 | 6): void {
@@ -311,6 +339,24 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   for (; i < argv.length; i++) {
     const word = argv[i]!;
     const last = i === argv.length - 1;
+    if (word === '--cluster') {
+      // mirrors parseOptions: the subcommand, then its words up to the next one starting with '-'
+      if (last || f.clusterCommand) throw new UsageError(usageLine());
+      const name = argv[++i]!;
+      const args: string[] = [];
+      while (i + 1 < argv.length && !argv[i + 1]!.startsWith('-')) args.push(argv[++i]!);
+      f.clusterCommand = { name, args };
+      continue;
+    }
+    if (word === '--cluster-weight' && !last) {
+      if (f.clusterOpts.weight) {
+        throw new UsageError('WARNING: you cannot use --cluster-weight more than once.\nYou can set more weights by adding them as a space-separated list, ie:\n--cluster-weight n1=w n2=w');
+      }
+      const weight: string[] = [];
+      while (i + 1 < argv.length && !argv[i + 1]!.startsWith('--') && argv[i + 1]!.includes('=')) weight.push(argv[++i]!);
+      if (weight.length > 0) f.clusterOpts.weight = weight;
+      continue;
+    }
     const spec = BY_NAME.get(word);
     if (spec && (!spec.arg || !last)) {
       spec.set(f, spec.arg ? argv[++i]! : '', warnings);
@@ -337,4 +383,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     throw new UsageError([...warnings, 'Options -x and -X are mutually exclusive.'].join('\n'));
   }
   return { flags: f, command, warnings };
+}
+
+/** What redis-cli's usage(1) leads with, for --cluster without a subcommand. */
+function usageLine(): string {
+  return '--cluster needs a subcommand: --cluster help lists them';
 }

@@ -151,6 +151,7 @@ async function run(argv: string[]): Promise<number> {
     cfg.connection.tls.keyPassphrase = v;
   }
   const tlsPlan = await makeTlsPlan(cfg.connection);
+  if (flags.clusterCommand) return runCluster(flags, cfg);
   const handshake = await createHandshakeReporter({ mode: flags.showHandshake, stderr: process.stderr, preloadTable: command.length === 0 && process.stdin.isTTY === true });
   const out = new StreamSink(process.stdout);
   const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -297,4 +298,52 @@ async function runSpecial(mode: SpecialMode, ctx: ModeContext, out: StreamSink, 
     await out.flush();
     ctx.session.close();
   }
+}
+
+/**
+ * --cluster: the cluster manager (loaded on demand). Every node gets a session of its own: the
+ * address from CLUSTER NODES, AUTH as given, and over TLS the same client certificate with SNI and
+ * the name check for the host name the node announces (its address when it announces none).
+ */
+async function runCluster(flags: Flags, cfg: RunConfig): Promise<number> {
+  const { runClusterManager } = await import('../modes/cluster/run.js');
+  const { defaultClusterOptions } = await import('../modes/cluster/manager.js');
+  const out = new StreamSink(process.stdout);
+  const err = (line: string) => process.stderr.write(`${line}\n`);
+  const setup = { user: cfg.setup.user, password: cfg.setup.password, db: 0, switchToResp3: false };
+  try {
+    return await runClusterManager({ ...flags.clusterCommand!, opts: { ...defaultClusterOptions(), ...flags.clusterOpts } }, {
+      out,
+      err,
+      color: (process.env.TERM ?? '').includes('xterm'),
+      isTty: process.stdout.isTTY === true,
+      session: (ip, port, hostname) => {
+        const connection = retarget(cfg.connection, { host: ip, port });
+        return new Session(connection, setup, { onNotice: err }, planFor({ ...connection, host: hostname ?? ip }));
+      },
+      ask: async (question) => {
+        // mirrors confirmWithYes: the first bytes read from stdin must be "yes"
+        out.write(`${question} (type 'yes' to accept): `);
+        await out.flush();
+        return (await readLineFromStdin()).slice(0, 3) === 'yes';
+      },
+    }, { mbDelim: cfg.format.mbDelim });
+  } finally {
+    await out.flush();
+  }
+}
+
+/** One read from stdin (a line typed on a terminal), '' at end of input. */
+function readLineFromStdin(): Promise<string> {
+  return new Promise((resolve) => {
+    const done = (chunk?: Buffer) => {
+      process.stdin.off('data', done);
+      process.stdin.off('end', done);
+      process.stdin.pause();
+      resolve(chunk ? chunk.toString('latin1') : '');
+    };
+    process.stdin.on('data', done);
+    process.stdin.on('end', done);
+    process.stdin.resume();
+  });
 }

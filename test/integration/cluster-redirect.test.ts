@@ -1,12 +1,15 @@
 // -c against a real 3+3 Redis Cluster over TLS (tls-cluster, tls-replication, client certificates
 // required), side by side with redis-cli 7.0.15: MOVED and ASK (during a live slot migration set
 // up here) in one-shot and piped modes, the MOVED/ASK error without -c in every output mode, and
-// a redirect loop, which redis-cli follows forever and tredis-cli stops.
+// a redirect loop, which redis-cli follows forever and tredis-cli stops; and the --cluster
+// subcommands that read the cluster (info, check, call, set-timeout, help) with their bad inputs.
+// One file, one cluster: starting one costs seconds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisCli } from '../../scripts/lib/cluster-lab.mjs';
 import { useCluster, type ClusterLab } from '../helpers/cluster.js';
 import { PtySession, runScript as script } from '../helpers/pty.js';
 import { run, TREDIS_CLI, type RunResult } from '../helpers/run.js';
+import { lab } from '../setup/env.js';
 
 const cluster = useCluster('ip');
 
@@ -29,8 +32,8 @@ async function keyOn(c: ClusterLab, i: number, prefix: string): Promise<{ key: s
 
 const show = (r: RunResult) => ({ out: r.stdout.toString('latin1'), err: r.stderr.toString('latin1'), code: r.code });
 
-async function both(args: string[], stdin?: string): Promise<[ReturnType<typeof show>, ReturnType<typeof show>]> {
-  const opts = stdin === undefined ? {} : { stdin };
+async function both(args: string[], stdin?: string, env: Record<string, string | undefined> = {}): Promise<[ReturnType<typeof show>, ReturnType<typeof show>]> {
+  const opts = stdin === undefined ? { env } : { stdin, env };
   // one after the other: both write the same keys
   const t = await run(TREDIS_CLI, args, opts);
   const r = await run('redis-cli', args, opts);
@@ -192,5 +195,44 @@ describe('-c in the REPL', () => {
     } finally {
       await Promise.all([t.close(), r.close()]);
     }
+  });
+});
+
+const seed = (c: ClusterLab, i = 0) => `127.0.0.1:${c.nodes[i]!.port}`;
+
+describe('--cluster next to redis-cli 7.0.15', () => {
+  it.each([
+    ['info', (c: ClusterLab) => ['info', seed(c)]],
+    ['info, host and port apart', (c: ClusterLab) => ['info', '127.0.0.1', String(c.nodes[1]!.port)]],
+    ['check', (c: ClusterLab) => ['check', seed(c)]],
+    ['check from a replica', (c: ClusterLab) => ['check', seed(c, 4)]],
+    ['call', (c: ClusterLab) => ['call', seed(c), 'PING']],
+    ['call --cluster-only-masters', (c: ClusterLab) => ['call', seed(c), 'CLUSTER', 'MYID', '--cluster-only-masters']],
+    ['call --cluster-only-replicas', (c: ClusterLab) => ['call', seed(c), 'ROLE', '--cluster-only-replicas']],
+    ['call with an error reply', (c: ClusterLab) => ['call', seed(c), 'NOSUCHCOMMAND']],
+    ['set-timeout', (c: ClusterLab) => ['set-timeout', seed(c), '6000']],
+    ['set-timeout too small', (c: ClusterLab) => ['set-timeout', seed(c), '99']],
+    ['help', () => ['help']],
+    ['unknown subcommand', () => ['frobnicate']],
+    ['wrong arity', () => ['del-node', '127.0.0.1:1']],
+    ['bad address', () => ['check', 'nocolon']],
+    ['node down', () => ['info', '127.0.0.1:1']],
+  ])('%s', async (_name, argsOf) => {
+    const c = cluster();
+    // colours on an xterm (log lines), none elsewhere
+    const [t, r] = await both([...c.tlsArgs, '--cluster', ...argsOf(c)], undefined, { TERM: 'xterm-256color' });
+    expect(t).toEqual(r);
+    if (/^(check|info)$/.test(_name)) {
+      const [tp, rp] = await both([...c.tlsArgs, '--cluster', ...argsOf(c)], undefined, { TERM: 'dumb' });
+      expect(tp).toEqual(rp);
+    }
+  });
+
+  it('a node not in cluster mode gets redis-cli\'s error and exit code 1', async () => {
+    const main = lab().servers.main;
+    const [t, r] = await both(['-p', String(main.port), '--cluster', 'check', `127.0.0.1:${main.port}`], undefined, { TERM: 'dumb' });
+    expect(t).toEqual(r);
+    expect(t.code).toBe(1);
+    expect(t.out).toBe(`[ERR] Node 127.0.0.1:${main.port} is not configured as a cluster node.\n`);
   });
 });

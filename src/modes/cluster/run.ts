@@ -1,0 +1,58 @@
+/**
+ * --cluster SUBCOMMAND: validation and dispatch (validateClusterManagerCommand and
+ * clusterManagerMode, redis-cli 7.0.15). Returns the exit code: 0 when the subcommand succeeded.
+ */
+import { commandCall, commandCheck, commandInfo, commandSetTimeout, helpText } from './inspect.js';
+import { ClusterManager, type ClusterCommand, type ManagerIo } from './manager.js';
+
+type Proc = (cm: ClusterManager, cmd: ClusterCommand, ctx: { mbDelim: string }) => Promise<boolean>;
+
+/** [name, arity (negative: at least), implementation] as in clusterManagerCommands. */
+const TABLE: Array<[string, number, Proc | undefined]> = [
+  ['create', -2, undefined],
+  ['check', -1, (cm, c) => commandCheck(cm, c.args)],
+  ['info', -1, (cm, c) => commandInfo(cm, c.args)],
+  ['fix', -1, undefined],
+  ['reshard', -1, undefined],
+  ['rebalance', -1, undefined],
+  ['add-node', 2, undefined],
+  ['del-node', 2, undefined],
+  ['call', -2, (cm, c, x) => commandCall(cm, c.args, x.mbDelim)],
+  ['set-timeout', 2, (cm, c) => commandSetTimeout(cm, c.args)],
+  ['import', 1, undefined],
+  ['backup', 2, undefined],
+  ['help', 0, async (cm) => {
+    cm.io.out.write(helpText());
+    return false; // clusterManagerCommandHelp returns 0: redis-cli exits 1 after help
+  }],
+];
+
+/** Registers more subcommands (one file per group). */
+export function registerClusterCommand(name: string, proc: Proc): void {
+  const row = TABLE.find((r) => r[0] === name);
+  if (row) row[2] = proc;
+}
+
+export async function runClusterManager(cmd: ClusterCommand, io: ManagerIo, ctx: { mbDelim: string }): Promise<number> {
+  const row = TABLE.find((r) => r[0] === cmd.name);
+  if (!row) {
+    io.err('Unknown --cluster subcommand');
+    return 1;
+  }
+  const [name, arity, proc] = row;
+  if ((arity > 0 && cmd.args.length !== arity) || (arity < 0 && cmd.args.length < -arity)) {
+    io.err('[ERR] Wrong number of arguments for specified --cluster sub command');
+    return 1;
+  }
+  if (!proc) {
+    io.err(`tredis-cli: --cluster ${name} is not supported yet (use redis-cli for it)`);
+    return 1;
+  }
+  const cm = new ClusterManager(io, cmd.opts);
+  try {
+    return (await proc(cm, cmd, ctx)) ? 0 : 1;
+  } finally {
+    await io.out.flush();
+    cm.closeAll();
+  }
+}
