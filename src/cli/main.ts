@@ -11,7 +11,7 @@ import { runStdin } from '../modes/stdin.js';
 import { isFatalReadError } from '../modes/execute.js';
 import { formatPush } from '../format/reply.js';
 import { parseArgs, type Flags } from './args.js';
-import { buildConfig } from './config.js';
+import { buildConfig, type RunConfig } from './config.js';
 import { StreamSink } from './output.js';
 import { usageText, versionLine } from './usage.js';
 import { askSecret, readAllStdin } from './prompt.js';
