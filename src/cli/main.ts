@@ -1,10 +1,10 @@
-import { appendFileSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, readdirSync, statSync, writeSync } from 'node:fs';
 import { NodePool } from '../client/node-pool.js';
 import { Session } from '../client/session.js';
 import { isHelp } from '../commands/traits.js';
 import type { ConnectionConfig } from '../connection/config.js';
 import { planTls, type FileReader, type Target, type TlsPlan } from '../connection/options.js';
-import { errorLines, IoError, TredisError, UsageError } from '../errors.js';
+import { errorLines, IoError, TlsError, TredisError, UsageError } from '../errors.js';
 import type { ModeContext } from '../modes/context.js';
 import { runOneShot } from '../modes/oneshot.js';
 import { runStdin } from '../modes/stdin.js';
@@ -78,6 +78,26 @@ function planFor(conn: ConnectionConfig): TlsPlan | undefined {
     warned.add(w);
   }
   return made;
+}
+
+/**
+ * Opens the TLS key log (--tls-keylog or SSLKEYLOGFILE) for appending, mode 0600, before any
+ * connection: a path that cannot be written is an error now, not a crash at the first handshake.
+ */
+function openKeylog(path: string, fromEnv: boolean): (line: Buffer) => void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'a', 0o600);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such folder' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (err as Error).message;
+    throw new TlsError(`Could not open the TLS key log ${path}${fromEnv ? ' (SSLKEYLOGFILE)' : ''}: ${why}`, {
+      code: 'TLS_FILE',
+      hint: fromEnv ? 'unset SSLKEYLOGFILE, or point it at a file that can be written' : 'give --tls-keylog a file in a folder that exists and can be written',
+      cause: err,
+    });
+  }
+  return (line) => void writeSync(fd, line);
 }
 
 /** The connection settings of a target: the current ones with another host and port (piped `connect`, -c). */
@@ -156,6 +176,7 @@ async function run(argv: string[]): Promise<number> {
   const out = new StreamSink(process.stdout);
   const err = (line: string) => process.stderr.write(`${line}\n`);
   const keylog = cfg.connection.tls?.keylogFile;
+  const writeKeylog = keylog !== undefined ? openKeylog(keylog, flags.tlsKeylog === undefined) : undefined;
   const ctx: ModeContext = {
     session: undefined as unknown as Session,
     format: cfg.format,
@@ -212,7 +233,7 @@ async function run(argv: string[]): Promise<number> {
     onNotice: err,
     ...handshakeHooks,
     onTlsSettled: handshakeHooks.onTlsSettled,
-    onKeylog: keylog ? (line) => appendFileSync(keylog, line, { mode: 0o600 }) : undefined,
+    onKeylog: writeKeylog,
   }, tlsPlan);
   if (flags.cluster) {
     // -c: each node gets its own connection and TLS plan (SNI and name check for the host name it

@@ -148,6 +148,7 @@ describe.concurrent('no silent TLS downgrade: a setting that cannot be applied i
     { name: 'no suite left at TLS 1.3 only', args: ['--tls-ciphersuites', '', '--tls-min-version', 'TLSv1.3'], message: 'no cipher suite is left' },
     { name: 'an unknown version', args: ['--tls-min-version', 'TLSv1.4'], message: "Invalid --tls-min-version value 'TLSv1.4' (valid: 1.0, 1.1, 1.2, 1.3)", noHint: true },
     { name: 'a pin that is not a SHA-256 hash', args: ['--pin-sha256', 'not-a-hash'], message: 'Could not apply --pin-sha256 "not-a-hash"' },
+    { name: 'a key log in a missing folder', args: ['--tls-keylog', '/nonexistent-dir/keys.log'], message: 'Could not open the TLS key log /nonexistent-dir/keys.log: no such folder' },
   ])('$name', async ({ args, message, noHint }) => {
     const r = await badSetting(args);
     expect(r.err).toContain(message);
@@ -155,6 +156,14 @@ describe.concurrent('no silent TLS downgrade: a setting that cannot be applied i
     expect(r.out).toBe('');
     expect(r.code).toBe(1);
     expect(r.connections).toBe(0);
+  });
+
+  it('SSLKEYLOGFILE that cannot be written: the same error, naming the variable', async () => {
+    const before = accepted;
+    const r = await cli(['--tls', '--insecure', '-p', String((counter.address() as AddressInfo).port), 'ping'], { env: { SSLKEYLOGFILE: '/nonexistent-dir/keys.log' } });
+    expect(r.err).toBe('Could not open the TLS key log /nonexistent-dir/keys.log (SSLKEYLOGFILE): no such folder\nhint: unset SSLKEYLOGFILE, or point it at a file that can be written\n');
+    expect(r.code).toBe(1);
+    expect(accepted - before).toBe(0);
   });
 
   it('the same settings, valid, connect (the check rejects nothing that works)', async () => {
