@@ -291,6 +291,21 @@ export function applyUri(f: Flags, uri: string): void {
     cur = cur.slice(cur.indexOf('@') + 1);
   }
   if (cur === '') return;
+  if (cur.startsWith('[')) {
+    // A bracketed IPv6 literal (RFC 3986), `rediss://[::1]:6380/0`: redis-cli 7.0.15 splits at the
+    // first ':' and takes `[` for the host; here the brackets delimit the address.
+    const close = cur.indexOf(']');
+    if (close === -1) throw new UsageError(`Invalid URI '${uri}': '[' without ']'`, 'an IPv6 address in a URI is written in brackets: redis://[::1]:6379');
+    f.host = cur.slice(1, close);
+    cur = cur.slice(close + 1);
+    if (cur.startsWith(':')) {
+      const end = cur.indexOf('/');
+      f.port = atoi(cur.slice(1, end === -1 ? undefined : end));
+      cur = end === -1 ? '' : cur.slice(end);
+    }
+    if (cur.startsWith('/') && cur.length > 1) f.db = atoi(cur.slice(1));
+    return;
+  }
   const slash = cur.indexOf('/');
   if (!cur.startsWith('/')) {
     // strchr(curr, ':') in cli_common.c searches the whole rest, past a '/' too: `redis://h/1:2`

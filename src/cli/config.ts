@@ -63,6 +63,7 @@ export function buildConfig(f: Flags, env: Record<string, string | undefined>, s
       tls,
       timeoutMs: Math.max(1, Math.round((f.timeoutSec ?? DEFAULT_TIMEOUT_SEC) * 1000)),
       resolve: f.resolve.length > 0 ? parseResolve(f.resolve) : undefined,
+      preferFamily: f.preferFamily,
     },
     setup: {
       user: f.user,

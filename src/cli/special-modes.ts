@@ -28,6 +28,18 @@ const syncIdleMs = (ctx: ModeContext) => Math.max(10_000, ctx.session.config.tim
 /** In the order redis-cli 7.0.15's main() tries them: the first active one runs. */
 export const SPECIAL_MODES: SpecialMode[] = [
   {
+    name: 'latency',
+    active: (f) => f.ops.latency,
+    stopsOnSigint: true,
+    run: async (ctx, f) => (await import('../modes/latency.js')).runLatency(ctx, f.ops.latencyHistory),
+  },
+  {
+    name: 'latency-dist',
+    active: (f) => f.ops.latencyDist,
+    stopsOnSigint: true,
+    run: async (ctx, f) => (await import('../modes/latency-dist.js')).runLatencyDist(ctx, f.ops.mono),
+  },
+  {
     name: 'replica',
     active: (f) => f.ops.replica,
     stopsOnSigint: true,
@@ -65,10 +77,23 @@ export const SPECIAL_MODES: SpecialMode[] = [
     run: async (ctx, f, _command, io) => (await import('../modes/hotkeys.js')).runHotKeys(ctx, { ...f.modes, stderr: io.stderr }),
   },
   {
+    name: 'stat',
+    active: (f) => f.ops.stat,
+    stopsOnSigint: true,
+    run: async (ctx) => (await import('../modes/stat.js')).runStat(ctx),
+  },
+  {
     name: 'scan',
     active: (f) => f.modes.scan,
     stopsOnSigint: true,
     run: async (ctx, f) => (await import('../modes/scan.js')).runScan(ctx, f.modes),
+  },
+  {
+    name: 'intrinsic-latency',
+    active: (f) => f.ops.intrinsicSec !== undefined,
+    stopsOnSigint: true,
+    connects: false,
+    run: async (ctx, f) => (await import('../modes/intrinsic-latency.js')).runIntrinsicLatency(ctx, f.ops.intrinsicSec!),
   },
   {
     // Parsed already; their modes land next.

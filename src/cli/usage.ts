@@ -77,6 +77,20 @@ Usage: tredis-cli [OPTIONS] [cmd [arg [arg ...]]]
   --quoted-json      Same as --json, but produce ASCII-safe quoted strings, not Unicode.
   --show-pushes <yn> Whether to print RESP3 PUSH messages.  Enabled by default when
                      STDOUT is a tty but can be overridden with --show-pushes no.
+  --stat             Print rolling stats about server: mem, clients, ...
+  --latency          Enter a special mode continuously sampling latency.
+                     If you use this mode in an interactive session it runs
+                     forever displaying real-time stats. Otherwise if --raw or
+                     --csv is specified, or if you redirect the output to a non
+                     TTY, it samples the latency for 1 second (you can use
+                     -i to change the interval), then produces a single output
+                     and exits.
+  --latency-history  Like --latency but tracking latency changes over time.
+                     Default time interval is 15 sec. Change it using -i.
+  --latency-dist     Shows latency as a spectrum, requires xterm 256 colors.
+                     Default time interval is 1 sec. Change it using -i.
+  --mono             With --latency-dist: a grey palette instead of colours.
+  -4, -6             Prefer IPv4 / IPv6 addresses when the host name resolves to both.
   --replica          Simulate a replica showing commands received from the master.
   --rdb <filename>   Transfer an RDB dump from remote server to local file.
                      Use filename of "-" to write to stdout.
@@ -100,6 +114,8 @@ Usage: tredis-cli [OPTIONS] [cmd [arg [arg ...]]]
   --count <count>    Count option when using the --scan, --bigkeys or --hotkeys (default: 10).
   --type <type>      Only keys of this type when using --scan.
   --cursor <n>       Start the scan at the cursor <n> (--scan and --keystats).
+  --intrinsic-latency <sec> Run a test to measure intrinsic system latency.
+                     The test will run for the specified amount of seconds.
   --no-confirm       Do not ask before dangerous commands in the interactive mode.
   --verbose          Verbose mode.
   --no-auth-warning  Don't show warning message when using password on command

@@ -13,6 +13,8 @@ export interface ConnectionConfig {
    * and the certificate check still use the host (curl's --resolve).
    */
   resolve?: Readonly<Record<string, readonly string[]>> | undefined;
+  /** -6: try a name's IPv6 addresses first (default and -4: IPv4 first, as hiredis). */
+  preferFamily?: 4 | 6 | undefined;
 }
 
 export interface TlsConfig {

@@ -69,15 +69,21 @@ function elapsed(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-/** Resolves a host name to addresses, IPv4 first as hiredis does. */
-async function resolve(host: string): Promise<Array<{ address: string; family: number }>> {
+/** Resolves a host name to addresses, IPv4 first as hiredis does (IPv6 first with -6). */
+async function resolve(host: string, prefer: 4 | 6 = 4): Promise<Array<{ address: string; family: number }>> {
   if (isIP(host) !== 0) return [{ address: host, family: isIP(host) }];
   // getaddrinfo("") fails with EAI_NONAME; Node's lookup('') instead warns (DEP0118) and returns [].
   // Loaded here, not at start: node:dns/promises sets up a resolver that an IP address never needs.
   const { lookup } = await import('node:dns/promises');
   const all = host === '' ? [] : await lookup(host, { all: true, verbatim: true });
   if (all.length === 0) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
-  return [...all.filter((a) => a.family === 4), ...all.filter((a) => a.family === 6)];
+  return orderByFamily(all, prefer);
+}
+
+/** The addresses of `prefer` first, each family in the resolver's order (-4 / -6). */
+export function orderByFamily<T extends { family: number }>(addrs: readonly T[], prefer: 4 | 6): T[] {
+  const other = prefer === 4 ? 6 : 4;
+  return [...addrs.filter((a) => a.family === prefer), ...addrs.filter((a) => a.family === other)];
 }
 
 function tcpConnect(opts: { host: string; port: number; family: number } | { path: string }, timeoutMs: number): Promise<Socket> {
@@ -170,7 +176,7 @@ export async function openTransport(cfg: ConnectionConfig, opts: OpenOptions = {
       // hiredis passes the port to getaddrinfo as text: "-1" is no service name (EAI_SERVICE).
       if (cfg.port < 0) throw Object.assign(new Error('negative port'), { code: 'EAI_SERVICE' });
       const pinned = cfg.resolve?.[`${cfg.host.toLowerCase()}:${cfg.port}`];
-      addrs = pinned ? pinned.map((a) => ({ address: a, family: isIP(a) })) : await resolve(cfg.host);
+      addrs = pinned ? pinned.map((a) => ({ address: a, family: isIP(a) })) : await resolve(cfg.host, cfg.preferFamily);
     } catch (err) {
       throw new ConnectError(connectPrefix(cfg) + strerror(err), { code: (err as NodeJS.ErrnoException).code ?? 'ENOTFOUND', cause: err });
     }

@@ -22,15 +22,14 @@ const REWORDED: Record<string, string> = {
 
 /** redis-cli's options tredis-cli does not offer (yet): the modes and cluster issues remove entries. */
 const NOT_OFFERED = new Set([
-  '--stat', '--latency', '--latency-history', '--latency-dist', '--lru-test',
-  '--intrinsic-latency',
+  '--lru-test',
   '--eval', '--ldb', '--ldb-sync-mode', '--cluster',
 ]);
 
 /** Options of tredis-cli's own (documented in the README and the man page). */
 const ADDED = new Set([
   '-t', '--no-verify-hostname', '--key-pass-env', '--p12', '--tls-min-version', '--tls-groups', '--tls-keylog',
-  '--pin-sha256', '--show-handshake', '--count', '--type', '--cursor', '--no-confirm',
+  '--pin-sha256', '--show-handshake', '--count', '--type', '--cursor', '--no-confirm', '--mono', '-4',
 ]);
 
 /** Paragraphs after the options that tredis-cli leaves out (first line), and examples it adds. */
