@@ -9,7 +9,7 @@ describe('bracketed IPv6 literals in -u (RFC 3986; redis-cli 7.0.15 takes "[" fo
     ['redis://[fe80::1%25lo]:7000/3', { host: 'fe80::1%25lo', port: 7000, db: 3, tls: false }],
     ['rediss://alice:pw@[2001:db8::7]:6390/2', { host: '2001:db8::7', port: 6390, db: 2, tls: true, user: 'alice', auth: 'pw' }],
     ['redis://:pw@[::1]/5', { host: '::1', port: 6379, db: 5, tls: false, auth: 'pw' }],
-  ])('%s', (uri, want) => {
+  ] as Array<[string, { host: string; port: number; db: number; tls: boolean; user?: string; auth?: string }]>)('%s', (uri, want) => {
     const { flags } = parseArgs(['--no-auth-warning', '-u', uri]);
     expect({ host: flags.host, port: flags.port, db: flags.db, tls: flags.uriTls, ...(want.user ? { user: flags.user } : {}), ...(want.auth ? { auth: flags.auth } : {}) }).toEqual(want);
   });
