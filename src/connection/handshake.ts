@@ -1,9 +1,16 @@
+/**
+ * The handshake report of one connect attempt, as plain data (the model behind --show-handshake and
+ * `:tls`): the facts captured from the TLS socket, the report built from them, and its verdict.
+ * Certificates are described by certificate.ts (node:crypto's X509Certificate, DER only where Node
+ * exposes nothing: der.ts); wording and layout for people are format/handshake.ts's.
+ */
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { DetailedPeerCertificate, PeerCertificate, TLSSocket } from 'node:tls';
 import type { ConnectionConfig, TlsConfig, TrustSource } from './config.js';
 import type { TlsPlan } from './options.js';
-import { spkiSha256 } from './spki.js';
+import { curveAlias, describeCertificate, describeExpiry } from './certificate.js';
+import { children, readTlv } from './der.js';
 import { chainOf, describeTrust, sansOf, type TlsExplanation } from './tls-errors.js';
 import type { TlsSettled, TransportTimings } from './transport.js';
 
@@ -16,8 +23,6 @@ import type { TlsSettled, TransportTimings } from './transport.js';
 /** Identifies the JSON layout; bumped only for incompatible changes. */
 export const HANDSHAKE_SCHEMA = 'tredis-cli.handshake/1';
 
-/** Certificates expiring within this many days are flagged `expiring` in the chain. */
-export const EXPIRING_DAYS = 30;
 /** Certificates expiring within this many days get a warning on stderr. */
 export const WARN_DAYS = 14;
 
@@ -304,96 +309,9 @@ export interface HandshakeInput {
   now?: Date | undefined;
 }
 
-const DAY_MS = 86_400_000;
-
 /** Milliseconds rounded to microseconds, or null. */
 function ms(v: number | undefined): number | null {
   return v === undefined ? null : Math.round(v * 1000) / 1000;
-}
-
-/** `CN=localhost\nO=lab` (X509Certificate) → `CN=localhost, O=lab`. */
-function dn(s: string): string {
-  return s.split('\n').filter((p) => p !== '').join(', ');
-}
-
-function cnOf(s: string): string | null {
-  const m = /(?:^|\n)CN=([^\n]*)/.exec(s);
-  return m ? m[1]! : null;
-}
-
-// A minimal DER reader: enough for a certificate's signatureAlgorithm and a session's lifetime hint.
-interface Tlv {
-  tag: number;
-  start: number;
-  end: number;
-}
-
-function readTlv(b: Buffer, off: number): Tlv | null {
-  if (off + 2 > b.length) return null;
-  const tag = b[off]!;
-  let len = b[off + 1]!;
-  let p = off + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 4 || p + n > b.length) return null;
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + b[p + i]!;
-    p += n;
-  }
-  if (p + len > b.length) return null;
-  return { tag, start: p, end: p + len };
-}
-
-function children(b: Buffer, t: Tlv): Tlv[] {
-  const out: Tlv[] = [];
-  let off = t.start;
-  while (off < t.end) {
-    const c = readTlv(b, off);
-    if (!c) break;
-    out.push(c);
-    off = c.end;
-  }
-  return out;
-}
-
-function oidText(b: Buffer, t: Tlv): string {
-  const bytes = b.subarray(t.start, t.end);
-  if (bytes.length === 0) return '';
-  const parts = [Math.floor(bytes[0]! / 40), bytes[0]! % 40];
-  let v = 0;
-  for (let i = 1; i < bytes.length; i++) {
-    v = v * 128 + (bytes[i]! & 0x7f);
-    if (!(bytes[i]! & 0x80)) {
-      parts.push(v);
-      v = 0;
-    }
-  }
-  return parts.join('.');
-}
-
-const SIG_OIDS: Record<string, string> = {
-  '1.2.840.10045.4.3.2': 'ecdsa-with-SHA256',
-  '1.2.840.10045.4.3.3': 'ecdsa-with-SHA384',
-  '1.2.840.10045.4.3.4': 'ecdsa-with-SHA512',
-  '1.2.840.10045.4.1': 'ecdsa-with-SHA1',
-  '1.2.840.113549.1.1.5': 'sha1WithRSAEncryption',
-  '1.2.840.113549.1.1.11': 'sha256WithRSAEncryption',
-  '1.2.840.113549.1.1.12': 'sha384WithRSAEncryption',
-  '1.2.840.113549.1.1.13': 'sha512WithRSAEncryption',
-  '1.2.840.113549.1.1.10': 'rsassaPss',
-  '1.3.101.112': 'ED25519',
-  '1.3.101.113': 'ED448',
-};
-
-/** The outer signatureAlgorithm of a DER certificate (`ecdsa-with-SHA256`), or null. */
-export function certSignatureAlgorithm(der: Buffer): string | null {
-  const top = readTlv(der, 0);
-  if (!top) return null;
-  const alg = children(der, top)[1];
-  const oid = alg ? children(der, alg)[0] : undefined;
-  if (!oid || oid.tag !== 0x06) return null;
-  const text = oidText(der, oid);
-  return SIG_OIDS[text] ?? text;
 }
 
 /** The ticket lifetime hint ([9]) of an OpenSSL SSL_SESSION in DER, or null. */
@@ -407,61 +325,6 @@ export function sessionTicketLifetime(der: Buffer | null): number | null {
   let v = 0;
   for (let i = int.start; i < int.end; i++) v = v * 256 + der[i]!;
   return v;
-}
-
-/** Days from `now` to `to`, rounded down (negative once passed). */
-function daysUntil(to: Date, now: Date): number {
-  return Math.trunc((to.getTime() - now.getTime()) / DAY_MS) || 0; // whole days, towards zero (no -0)
-}
-
-/** Describes one certificate (server chain or client). */
-export function describeCertificate(raw: Buffer, now: Date = new Date()): CertificateReport {
-  const x = new X509Certificate(raw);
-  const from = new Date(x.validFrom);
-  const to = new Date(x.validTo);
-  const daysLeft = daysUntil(to, now);
-  const validity = to < now ? 'expired' : from > now ? 'not-yet-valid' : daysLeft < EXPIRING_DAYS ? 'expiring' : 'valid';
-  const key = x.publicKey;
-  const details = key.asymmetricKeyDetails ?? {};
-  const type = key.asymmetricKeyType ?? 'unknown';
-  const curve = details.namedCurve ?? null;
-  const bits = details.modulusLength ?? (curve ? CURVE_BITS[curve] ?? null : type === 'ed25519' ? 256 : type === 'ed448' ? 456 : null);
-  return {
-    subject: dn(x.subject),
-    issuer: dn(x.issuer),
-    commonName: cnOf(x.subject),
-    sans: sansOf({ subjectaltname: x.subjectAltName ?? '' } as PeerCertificate),
-    validFrom: from.toISOString(),
-    validTo: to.toISOString(),
-    daysLeft,
-    validity,
-    keyType: type,
-    keyBits: bits,
-    keyCurve: curve,
-    signatureAlgorithm: certSignatureAlgorithm(raw),
-    fingerprintSha256: x.fingerprint256,
-    spkiSha256: spkiSha256(x),
-    serial: x.serialNumber.toUpperCase(),
-    isCA: x.ca,
-    selfSigned: x.subject === x.issuer && safeVerify(x, x),
-  };
-}
-
-function safeVerify(cert: X509Certificate, issuer: X509Certificate): boolean {
-  try {
-    return cert.verify(issuer.publicKey);
-  } catch {
-    return false;
-  }
-}
-
-const CURVE_BITS: Record<string, number> = { prime256v1: 256, secp384r1: 384, secp521r1: 521, secp256k1: 256 };
-/** NIST names for the curves OpenSSL names otherwise. */
-const CURVE_ALIAS: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
-
-/** `prime256v1` → `P-256`; others unchanged. */
-export function curveAlias(name: string): string {
-  return CURVE_ALIAS[name] ?? name;
 }
 
 /** The handshake signature scheme, derived from the server key (TLS 1.3 binds curve and hash). */
@@ -530,15 +393,6 @@ function failingDepth(code: string, chain: CertificateReport[], now: Date): numb
   }
 }
 
-/** `expires in 5 days (2026-11-29)` / `expired 1800 days ago (2021-01-01)`. */
-export function describeExpiry(c: Pick<CertificateReport, 'validTo' | 'validFrom' | 'daysLeft' | 'validity'>): string {
-  const day = c.validTo.slice(0, 10);
-  if (c.validity === 'not-yet-valid') return `not valid before ${c.validFrom.slice(0, 10)}`;
-  if (c.validity === 'expired') return c.daysLeft === 0 ? `expired today (${day})` : `expired ${-c.daysLeft} day${c.daysLeft === -1 ? '' : 's'} ago (${day})`;
-  if (c.daysLeft === 0) return `expires within a day (${c.validTo.slice(0, 16).replace('T', ' ')} UTC)`;
-  return `expires in ${c.daysLeft} day${c.daysLeft === 1 ? '' : 's'} (${day})`;
-}
-
 /** An error message without the prefixes redis-cli puts in front (`Error: `, `Could not connect … : `). */
 function cleanMessage(m: string): string {
   return m.replace(/^Error: /, '').replace(/^Could not connect to Redis at [^:]*(?::\d+)?: /, '');
@@ -559,10 +413,6 @@ function stageOf(code: string, err: unknown): HandshakeStage {
 }
 
 /**
- * Certificates of the server chain and our client certificate that expire within 14 days (or have
- * expired), as sentences for `Warning: …` lines on stderr.
- */
-/**
  * Cheap pre-check for the start-up path: could `expiryWarnings` find anything? Reads only the dates
  * of the peer chain and of the local certificate, so the full report is built only when it might.
  */
@@ -581,6 +431,10 @@ export function mayWarnOfExpiry(facts: TlsFacts | undefined, firstPeer: Detailed
   return facts?.peer == null && firstPeer === undefined;
 }
 
+/**
+ * Certificates of the server chain and our client certificate that expire within 14 days (or have
+ * expired), as sentences: the report's `warnings` (JSON) and the `Warning: …` lines on stderr.
+ */
 export function expiryWarnings(tls: TlsReport): string[] {
   const out: string[] = [];
   for (const c of tls.chain.certificates) {

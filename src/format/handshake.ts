@@ -1,6 +1,6 @@
 import { stripVTControlCharacters, styleText } from 'node:util';
-import type { Session } from '../client/session.js';
-import { curveAlias, type CertificateReport, type ChainCertificateReport, type HandshakeReport, type HandshakeTimings } from '../connection/handshake.js';
+import { curveAlias } from '../connection/certificate.js';
+import type { CertificateReport, ChainCertificateReport, HandshakeReport, HandshakeTimings } from '../connection/handshake.js';
 
 /** How a report is rendered as text. */
 export interface HandshakeTextOptions {
@@ -34,11 +34,11 @@ export function renderHandshakeJson(report: HandshakeReport, pretty = false): st
 }
 
 /**
- * The report of the session's live (or latest) connection, for the REPL's `:tls`. After a reconnect
- * that resumed the TLS session it says so, and shows the chain of the handshake that made it.
+ * The report of the live (or latest) connection, for the REPL's `:tls` (the caller asks the session
+ * for it: a renderer takes data). After a reconnect that resumed the TLS session it says so, and
+ * shows the chain of the handshake that made it.
  */
-export function renderLiveTls(session: Session, opts: { color: boolean; json: boolean; width?: number }): string {
-  const report = session.handshakeReport();
+export function renderLiveTls(report: HandshakeReport, opts: { color: boolean; json: boolean; width?: number }): string {
   if (opts.json) return renderHandshakeJson(report, true);
   return renderHandshakeText(report, { color: opts.color, table: loadedHandshakeTable(), width: opts.width });
 }

@@ -4,6 +4,7 @@
  * Unknown ones print redis-cli's "unknown redis-cli internal command" line.
  */
 import type { Session } from '../client/session.js';
+import type { HandshakeReport } from '../connection/handshake.js';
 import { applyPreference, PREFERENCE_HELP, type Preferences } from './preferences.js';
 
 /** What a meta-command may use. */
@@ -28,7 +29,7 @@ export interface MetaCommand {
 }
 
 /** The report renderer of src/format/handshake.ts (the TLS insight work, issue 4), by this exact name. */
-type RenderLiveTls = (session: Session, opts: { color: boolean; json: boolean; width?: number }) => string;
+type RenderLiveTls = (report: HandshakeReport, opts: { color: boolean; json: boolean; width?: number }) => string;
 
 /** Loaded on first use only: the report code is not needed to start the REPL. */
 function defaultLoadHandshake(): Promise<unknown> {
@@ -48,7 +49,7 @@ async function runTls(mc: MetaContext, argv: readonly string[]): Promise<void> {
     mc.print(':tls: not available\n');
     return;
   }
-  const text = render(mc.session, { color: mc.color && !json, json, ...(mc.width !== undefined ? { width: mc.width } : {}) });
+  const text = render(mc.session.handshakeReport(), { color: mc.color && !json, json, ...(mc.width !== undefined ? { width: mc.width } : {}) });
   mc.print(text.endsWith('\n') ? text : `${text}\n`);
 }
 

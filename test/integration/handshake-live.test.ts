@@ -1,4 +1,4 @@
-// `:tls` in the REPL calls renderLiveTls(session, {color, json}) on the live Session. These tests
+// `:tls` in the REPL calls renderLiveTls(session.handshakeReport(), {color, json}) on the live Session. These tests
 // drive a Session against the lab directly: the first connect is a full handshake, a reconnect
 // resumes the TLS session (TLS 1.3 ticket, TLS 1.2 ticket), which has no peer certificate in Node,
 // so the report keeps the chain of the first handshake.
@@ -42,13 +42,13 @@ describe('renderLiveTls', () => {
     const s = session('main', { maxVersion: version });
     await s.connect();
     await ping(s);
-    const first = parse(renderLiveTls(s, { color: false, json: true }));
+    const first = parse(renderLiveTls(s.handshakeReport(), { color: false, json: true }));
     expect(first.tls!.negotiated).toMatchObject({ protocol: version, resumed: false });
     expect(first.tls!.chain.source).toBe('handshake');
 
     await s.connect(); // the session's TLS session is offered again
     await ping(s);
-    const json = renderLiveTls(s, { color: false, json: true });
+    const json = renderLiveTls(s.handshakeReport(), { color: false, json: true });
     const r = parse(json);
     expect(validate(r, loadHandshakeSchema())).toEqual([]);
     expect(r.tls!.negotiated).toMatchObject({ protocol: version, resumed: true });
@@ -63,7 +63,7 @@ describe('renderLiveTls', () => {
     // a resumed handshake is cheaper: no certificate, no signature
     expect(r.timings.tlsMs).not.toBeNull();
 
-    const text = renderLiveTls(s, { color: false, json: false });
+    const text = renderLiveTls(s.handshakeReport(), { color: false, json: false });
     expect(text).toMatch(/session +resumed; ticket received/);
     expect(text).toContain('resumed session: the chain of the handshake that created it');
     expect(text).toContain('localhost  ✓');
@@ -90,10 +90,10 @@ describe('renderLiveTls', () => {
     const s = session('expiring');
     await s.connect();
     await ping(s);
-    const coloured = renderLiveTls(s, { color: true, json: false });
+    const coloured = renderLiveTls(s.handshakeReport(), { color: true, json: false });
     expect(coloured).toMatch(/\x1b\[33m! expires in \d days\x1b\[39m/);
     await loadHandshakeTable();
-    const table = renderLiveTls(s, { color: false, json: false });
+    const table = renderLiveTls(s.handshakeReport(), { color: false, json: false });
     expect(table.split('\n')[0]).toMatch(/^┌─+┬─+┬─+┐$/);
     for (const l of table.trimEnd().split('\n')) expect(l.length).toBeLessThanOrEqual(100);
   });

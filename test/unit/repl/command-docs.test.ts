@@ -155,10 +155,10 @@ describe('KeyCache and scanKeys', () => {
 describe('meta-commands', () => {
   const mc = (over: Partial<MetaContext> = {}): MetaContext & { out: string[] } => {
     const out: string[] = [];
-    return { prefs: defaultPreferences(), session: {} as Session, print: (t) => out.push(t), color: false, out, ...over };
+    return { prefs: defaultPreferences(), session: { handshakeReport: () => ({}) } as unknown as Session, print: (t) => out.push(t), color: false, out, ...over };
   };
   it(':tls prints the report when src/format/handshake.ts has renderLiveTls', async () => {
-    const m = mc({ loadHandshake: async () => ({ renderLiveTls: (_s: Session, o: { json: boolean }) => `report json=${o.json}` }) });
+    const m = mc({ loadHandshake: async () => ({ renderLiveTls: (_r: unknown, o: { json: boolean }) => `report json=${o.json}` }) });
     await runMeta(m, [':tls']);
     await runMeta(m, [':tls', '--json']);
     expect(m.out).toEqual(['report json=false\n', 'report json=true\n']);
