@@ -40,6 +40,8 @@ export interface StartClusterOptions {
   /** cluster-node-timeout, default 5000. */
   nodeTimeoutMs?: number;
   extraArgs?: string[];
+  /** false: start the nodes in cluster mode but leave them alone (no slots, no MEET), for `create`. */
+  join?: boolean;
 }
 
 export interface ClusterNode {

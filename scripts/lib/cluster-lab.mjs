@@ -153,6 +153,9 @@ export async function startCluster(opts) {
     const ids = await Promise.all(handles.map((_, i) => cli(i, ['CLUSTER', 'MYID']).then((s) => s.trim())));
     // Slots split as redis-cli --cluster create does (16384 / primaries, remainder spread).
     const ranges = splitSlots(primaries);
+    if (opts.join === false) {
+      return describe(handles, ids, busPorts, nodeCerts, { hostnames, primaries, ranges: [], masterOf: () => null, tlsArgs, t0, stop, joined: false });
+    }
     await Promise.all(ranges.map(([a, b], i) => cli(i, ['CLUSTER', 'ADDSLOTSRANGE', String(a), String(b)])));
     await Promise.all(handles.map((_, i) => cli(i, ['CLUSTER', 'SET-CONFIG-EPOCH', String(i + 1)])));
     await Promise.all(handles.slice(1).map((_, j) => cli(j + 1, ['CLUSTER', 'MEET', HOST, String(handles[0].tlsPort), String(busPorts[0])])));
@@ -178,38 +181,54 @@ export async function startCluster(opts) {
       });
     }, 'cluster_state:ok on every node', t0);
 
-    /** @type {import('./cluster-lab.d.mts').ClusterNode[]} */
-    const nodes = handles.map((h, i) => ({
+    return describe(handles, ids, busPorts, nodeCerts, { hostnames, primaries, ranges, masterOf, tlsArgs, t0, stop, joined: true });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/**
+ * The ClusterLab description of started nodes.
+ * @param {import('./tls-lab.d.mts').RedisHandle[]} handles
+ * @param {string[]} ids
+ * @param {number[]} busPorts
+ * @param {Record<string, { cert: string, key: string }>} nodeCerts
+ * @param {{ hostnames: boolean, primaries: number, ranges: Array<[number, number]>, masterOf: (i: number) => number | null, tlsArgs: string[], t0: number, stop: () => Promise<void>, joined: boolean }} o
+ * @returns {import('./cluster-lab.d.mts').ClusterLab}
+ */
+function describe(handles, ids, busPorts, nodeCerts, o) {
+  /** @type {import('./cluster-lab.d.mts').ClusterNode[]} */
+  const nodes = handles.map((h, i) => {
+    const m = o.masterOf(i);
+    return {
       name: nodeName(i + 1),
-      host: hostnames ? nodeName(i + 1) : HOST,
+      host: o.hostnames ? nodeName(i + 1) : HOST,
       address: HOST,
       port: /** @type {number} */ (h.tlsPort),
       plainPort: h.port,
       busPort: busPorts[i],
       pid: h.pid,
       id: ids[i],
-      role: i < primaries ? 'primary' : 'replica',
-      primaryId: i < primaries ? null : ids[/** @type {number} */ (masterOf(i))],
-      slots: i < primaries ? [ranges[i]] : [],
+      role: o.joined && i >= o.primaries ? 'replica' : 'primary',
+      primaryId: m === null ? null : ids[m],
+      slots: o.joined && i < o.primaries ? [o.ranges[i]] : [],
       dir: h.dir,
       logFile: h.logFile,
       cert: nodeCerts[`node${i + 1}`].cert,
       key: nodeCerts[`node${i + 1}`].key,
-    }));
-    return {
-      variant: hostnames ? 'hostname' : 'ip',
-      nodes,
-      pids: handles.map((h) => h.pid),
-      tlsArgs,
-      resolveArgs: nodes.flatMap((n) => ['--resolve', `${n.name}:${n.port}:${HOST}`]),
-      strangerCert: nodeCerts.stranger,
-      startMs: Date.now() - t0,
-      stop,
     };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+  });
+  return {
+    variant: o.hostnames ? 'hostname' : 'ip',
+    nodes,
+    pids: handles.map((h) => h.pid),
+    tlsArgs: o.tlsArgs,
+    resolveArgs: nodes.flatMap((n) => ['--resolve', `${n.name}:${n.port}:${HOST}`]),
+    strangerCert: nodeCerts.stranger,
+    startMs: Date.now() - o.t0,
+    stop: o.stop,
+  };
 }
 
 /**

@@ -217,6 +217,8 @@ describe('--cluster next to redis-cli 7.0.15', () => {
     ['wrong arity', () => ['del-node', '127.0.0.1:1']],
     ['bad address', () => ['check', 'nocolon']],
     ['node down', () => ['info', '127.0.0.1:1']],
+    ['create on nodes that already know others', (c: ClusterLab) => ['create', seed(c, 0), seed(c, 1), seed(c, 2), '--cluster-yes']],
+    ['create with a bad address', () => ['create', 'nocolon', '127.0.0.1:1']],
   ])('%s', async (_name, argsOf) => {
     const c = cluster();
     // colours on an xterm (log lines), none elsewhere

@@ -198,19 +198,29 @@ export class ClusterManager {
   }
 
   /**
+   * Connects to a node typed by the user, checks it runs in cluster mode and reads its CLUSTER
+   * NODES; null (after printing redis-cli's error) when any step fails, else the other nodes it knows.
+   */
+  async openClusterNode(n: CmNode, getFriends: boolean): Promise<CmNode[] | null> {
+    if (!(await this.connect(n))) return null;
+    if (!(await this.isCluster(n))) return null;
+    const loaded = await this.loadInfo(n, getFriends);
+    if (!loaded.ok) {
+      if (loaded.error) this.printReplyError(n, loaded.error);
+      return null;
+    }
+    return loaded.friends;
+  }
+
+  /**
    * Loads the whole cluster through one node (clusterManagerLoadInfoFromNode): the node itself,
    * then every node it knows that can be reached and loaded; failed primaries are counted.
    */
   async loadFromNode(seed: CmNode): Promise<boolean> {
-    if (!(await this.connect(seed))) return false;
-    if (!(await this.isCluster(seed))) return false;
-    const first = await this.loadInfo(seed, true);
-    if (!first.ok) {
-      if (first.error) this.printReplyError(seed, first.error);
-      return false;
-    }
+    const friends = await this.openClusterNode(seed, true);
+    if (!friends) return false;
     this.nodes = [seed];
-    for (const f of first.friends) {
+    for (const f of friends) {
       let usable = f.ip !== '' && f.port !== 0 && (await this.connect(f));
       if (usable) {
         const r = await this.loadInfo(f, false);

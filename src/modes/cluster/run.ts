@@ -2,6 +2,7 @@
  * --cluster SUBCOMMAND: validation and dispatch (validateClusterManagerCommand and
  * clusterManagerMode, redis-cli 7.0.15). Returns the exit code: 0 when the subcommand succeeded.
  */
+import { commandCreate } from './create.js';
 import { commandCall, commandCheck, commandInfo, commandSetTimeout, helpText } from './inspect.js';
 import { ClusterManager, type ClusterCommand, type ManagerIo } from './manager.js';
 
@@ -9,7 +10,7 @@ type Proc = (cm: ClusterManager, cmd: ClusterCommand, ctx: { mbDelim: string }) 
 
 /** [name, arity (negative: at least), implementation] as in clusterManagerCommands. */
 const TABLE: Array<[string, number, Proc | undefined]> = [
-  ['create', -2, undefined],
+  ['create', -2, (cm, c) => commandCreate(cm, c.args)],
   ['check', -1, (cm, c) => commandCheck(cm, c.args)],
   ['info', -1, (cm, c) => commandInfo(cm, c.args)],
   ['fix', -1, undefined],
