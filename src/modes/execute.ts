@@ -8,6 +8,7 @@ import { RESP_EVENT, type RespDecoder } from '../resp/decoder.js';
 import { RESP_TYPE, type RespValue } from '../resp/value.js';
 import type { ModeContext } from './context.js';
 import { gatePushes } from './push-order.js';
+import { unansweredMessage } from './unanswered.js';
 
 /** ASCII case-insensitive comparison of an argument with a lower-case word. */
 export function isCommand(arg: Buffer | undefined, word: string): boolean {
@@ -202,6 +203,10 @@ export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: numbe
   let remaining = repeat;
   const inflight: Array<Promise<RespValue>> = [];
   const printers: Array<PrintingStream | undefined> = [];
+  // Sends written to the connection whose reply has not been taken yet. A send on a connection
+  // that already failed is rejected without being written and is not counted. Nothing is ever
+  // sent again after a failure (at most once): the repeats left are dropped, as in redis-cli.
+  let onWire = 0;
   const more = () => remaining < 0 || remaining > 0;
   const gate = gatePushes(ctx);
   try {
@@ -209,6 +214,7 @@ export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: numbe
       while (more() && inflight.length < window) {
         if (remaining > 0) remaining--;
         const printer = streams ? new PrintingStream(ctx, verbatim) : undefined;
+        if (ctx.session.isConnected) onWire++;
         const p = ctx.session.send(args, printer);
         printers.push(printer);
         gate.sent();
@@ -217,6 +223,7 @@ export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: numbe
       }
       const printer = printers.shift();
       const next = await untilAborted(inflight.shift()!, ctx.signal);
+      onWire--; // only a written command gets a reply
       if (next === ABORTED) {
         ctx.session.close(); // Ctrl-C on a blocking command: its reply would come on this connection
         return 'ok';
@@ -252,7 +259,11 @@ export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: numbe
     if (!(err instanceof TredisError)) throw err; // a bug: main prints it
     await ctx.out.flush();
     printConnectionError(ctx, err);
-    return isFatalReadError(err) ? 'fatal' : 'failed';
+    if (isFatalReadError(err)) return 'fatal';
+    // The awaited command and those written behind it.
+    const msg = unansweredMessage(onWire, args);
+    if (msg !== undefined) ctx.err(msg);
+    return 'failed';
   } finally {
     gate.release();
   }

@@ -3,6 +3,7 @@ import { isHelp, runsAlone } from '../commands/traits.js';
 import type { RespValue } from '../resp/value.js';
 import type { ModeContext } from './context.js';
 import { isCommand, isFatalReadError, printConnectionError, printElapsed, printReply, runCommand, trackState } from './execute.js';
+import { unansweredMessage } from './unanswered.js';
 import { gatePushes } from './push-order.js';
 import { parseRepeatPrefix, splitArgs } from './split-line.js';
 
@@ -45,21 +46,32 @@ export function preferenceMessage(args: Buffer[]): Buffer | undefined {
   return Buffer.concat([Buffer.from("unknown redis-cli internal command '"), args[0]!, Buffer.from("'\n")]);
 }
 
-/** Reads lines from a stream as linenoise does without a terminal: split on \n, \r kept, last line without \n counts. */
+/**
+ * Reads lines from a stream as linenoise does without a terminal: split on \n, \r kept, last line
+ * without \n counts. Linear in the input: the pieces of a line not ended yet are kept in a list and
+ * joined once, when its newline comes (a 64 MiB line is one copy, not one per chunk); a line inside
+ * one chunk is a view of it, not a copy.
+ */
 export async function* readLines(input: Readable): AsyncGenerator<Buffer> {
-  let rest: Buffer | undefined;
+  let pending: Buffer[] = [];
   for await (const chunk of input as AsyncIterable<Buffer>) {
-    let buf = rest ? Buffer.concat([rest, chunk]) : chunk;
     let start = 0;
     let nl: number;
-    while ((nl = buf.indexOf(0x0a, start)) !== -1) {
-      yield buf.subarray(start, nl);
+    while ((nl = chunk.indexOf(0x0a, start)) !== -1) {
+      const piece = chunk.subarray(start, nl);
+      if (pending.length === 0) {
+        yield piece;
+      } else {
+        pending.push(piece);
+        const line = Buffer.concat(pending);
+        pending = [];
+        yield line;
+      }
       start = nl + 1;
     }
-    rest = start < buf.length ? Buffer.from(buf.subarray(start)) : undefined;
-    buf = Buffer.alloc(0);
+    if (start < chunk.length) pending.push(start === 0 ? chunk : chunk.subarray(start));
   }
-  if (rest && rest.length > 0) yield rest;
+  if (pending.length > 0) yield pending.length === 1 ? pending[0]! : Buffer.concat(pending);
 }
 
 /** Largest number of commands sent ahead of the replies printed. */
@@ -78,12 +90,21 @@ export interface StdinHooks {
  * replies are printed in order as they arrive. Anything that changes the connection, streams, or
  * needs timing (TTY output prints "(N.NNs)") runs alone. Exits 0 at the end of input as redis-cli
  * does, or 1 right after a protocol error (cliReadReply exits there even when reading stdin).
+ *
+ * At most once: a line is written to a connection once at most. When the connection drops under
+ * pipelined commands, redis-cli's error is printed once (stdout flushed first, so `2>&1` keeps the
+ * order), then how many commands got no reply (see unanswered.ts); none of them is sent again, and
+ * the next unread line goes on a new connection, as redis-cli does after a failed command.
  */
 export async function runStdin(ctx: ModeContext, input: Readable, hooks: StdinHooks = {}): Promise<number> {
   // In TTY format redis-cli prints the elapsed time of slow commands: keep commands sequential then.
   const pipeline = ctx.format.mode !== 'tty' && !ctx.cluster;
   const queue: Array<Promise<void>> = [];
   let failedEpoch = -1;
+  // Commands written whose reply is not printed yet (all on the current connection: see below).
+  let unanswered = 0;
+  // The connection (its `connects` number) that answered a command sent alone: pipelining is allowed on it.
+  let provenOn = -1;
   // A protocol error ends redis-cli (exit 1) even here: nothing after it is printed or sent.
   let fatal = false;
   let brokenBy = hooks.brokenBy;
@@ -134,40 +155,52 @@ export async function runStdin(ctx: ModeContext, input: Readable, hooks: StdinHo
         fatal = true;
         break;
       }
-      if (!pipeline || runsAlone(args) || !ctx.session.isConnected || repeat !== 1) {
+      // A command is pipelined only on a connection that has already answered one sent alone, and
+      // not right after one that may end or change it (QUIT, CLIENT KILL…). A connection that the
+      // server drops at once (a closed port, QUIT) then costs one command, as in redis-cli, and not
+      // a window of commands whose fate is unknown.
+      if (!pipeline || runsAlone(args) || !ctx.session.isConnected || repeat !== 1 || provenOn !== ctx.session.connects) {
         await settle();
         if (fatal) break;
         const t0 = Date.now();
-        if ((await runCommand(ctx, args, repeat)) === 'fatal') {
+        const outcome = await runCommand(ctx, args, repeat);
+        if (outcome === 'fatal') {
           fatal = true;
           break;
         }
+        provenOn = outcome === 'ok' && !runsAlone(args) && ctx.session.isConnected ? ctx.session.connects : -1;
         printElapsed(ctx, Date.now() - t0);
         continue;
       }
       const epoch = ctx.session.connects;
+      // isConnected was true just above and send() writes synchronously: this command is on the wire.
       const reply = ctx.session.send(args);
+      unanswered++;
       gate.sent();
       reply.catch(() => undefined);
       const printed = tail.then(() => reply).then(
         (v: RespValue) => {
+          unanswered--;
           printReply(ctx, args, v);
           gate.done();
           trackState(ctx, args, v);
         },
-        // The connection failed under pipelined commands: the first prints the error as redis-cli
-        // does; those sent after it go again the sequential way (reconnecting, as redis-cli would).
+        // The connection failed under pipelined commands. At most once: none of them is sent again,
+        // whatever their fate. The first prints redis-cli's error and how many were left without a
+        // reply; the next unread line goes on a new connection (the sequential path reconnects).
         async (err: unknown) => {
           gate.done();
-          if (fatal) return;
-          if (failedEpoch !== epoch) {
-            failedEpoch = epoch;
-            printConnectionError(ctx, err);
-            ctx.session.close();
-            fatal = isFatalReadError(err);
-          } else if ((await runCommand(ctx, args, 1)) === 'fatal') {
-            fatal = true;
-          }
+          const lost = unanswered;
+          unanswered--;
+          if (fatal || failedEpoch === epoch) return;
+          failedEpoch = epoch;
+          await ctx.out.flush();
+          printConnectionError(ctx, err);
+          ctx.session.close();
+          fatal = isFatalReadError(err);
+          // A protocol error ends the run as in redis-cli (the server does not speak RESP): no count.
+          const msg = fatal ? undefined : unansweredMessage(lost, args);
+          if (msg !== undefined) ctx.err(msg);
         },
       );
       tail = printed;
