@@ -313,7 +313,7 @@ async function runSpecial(mode: SpecialMode, ctx: ModeContext, out: StreamSink, 
     process.on('SIGINT', onSigint);
   }
   try {
-    return await mode.run(ctx, flags, command, { stdin: process.stdin, stderr: process.stderr, env: process.env, readFile: (p) => readFileSync(p) });
+    return await mode.run(ctx, flags, command, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, readFile: (p) => readFileSync(p) });
   } finally {
     process.off('SIGINT', onSigint);
     await out.flush();

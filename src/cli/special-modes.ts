@@ -5,7 +5,8 @@ import type { Flags } from './args.js';
 
 /** What a special mode may use of the process (handed in by main.ts, the only reader of process.*). */
 export interface ModeIo {
-  stdin: Readable;
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable;
   stderr: Writable & { isTTY?: boolean };
   env: Record<string, string | undefined>;
   readFile: (path: string) => Buffer;
@@ -96,10 +97,27 @@ export const SPECIAL_MODES: SpecialMode[] = [
     run: async (ctx, f) => (await import('../modes/intrinsic-latency.js')).runIntrinsicLatency(ctx, f.ops.intrinsicSec!),
   },
   {
-    // Parsed already; their modes land next.
-    name: 'pending',
-    active: (f) => f.modes.keystats || f.modes.eval !== undefined,
+    name: 'eval',
+    active: (f) => f.modes.eval !== undefined,
     stopsOnSigint: false,
-    run: () => Promise.reject(new UsageError('tredis-cli: --keystats and --eval are not supported yet (use redis-cli for them)')),
+    run: async (ctx, f, command, io) =>
+      (await import('../modes/eval.js')).runEval(ctx, {
+        file: f.modes.eval!,
+        words: command,
+        ldb: f.modes.ldb,
+        ldbSync: f.modes.ldbSync,
+        repeat: f.repeat,
+        readFile: io.readFile,
+        input: io.stdin,
+        promptTo: io.stdout,
+        color: (io.env.TERM ?? '').includes('xterm'),
+      }),
+  },
+  {
+    // Parsed already; its mode lands next.
+    name: 'pending',
+    active: (f) => f.modes.keystats,
+    stopsOnSigint: false,
+    run: () => Promise.reject(new UsageError('tredis-cli: --keystats is not supported yet (use redis-cli for it)')),
   },
 ];

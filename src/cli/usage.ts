@@ -117,6 +117,11 @@ Usage: tredis-cli [OPTIONS] [cmd [arg [arg ...]]]
   --intrinsic-latency <sec> Run a test to measure intrinsic system latency.
                      The test will run for the specified amount of seconds.
   --no-confirm       Do not ask before dangerous commands in the interactive mode.
+  --eval <file>      Send an EVAL command using the Lua script at <file>.
+  --ldb              Used with --eval enable the Redis Lua debugger.
+  --ldb-sync-mode    Like --ldb but uses the synchronous Lua debugger, in
+                     this mode the server is blocked and script changes are
+                     not rolled back from the server memory.
   --verbose          Verbose mode.
   --no-auth-warning  Don't show warning message when using password on command
                      line interface.

@@ -27,6 +27,8 @@ export function classifyLine(line: Buffer): LineAction {
   if (rep === 'invalid') return { kind: 'print', text: 'Invalid redis-cli repeat command option value.\n' };
   if (isCommand(argv[0], 'quit') || isCommand(argv[0], 'exit')) return { kind: 'quit' };
   if (argv[0]![0] === 0x3a) return { kind: 'set', args: argv }; // ':'
+  // redis-cli restarts a --ldb session on `restart`; anywhere else it only says so, never sends it
+  if (isCommand(argv[0], 'restart')) return { kind: 'print', text: "Use 'restart' only in Lua debugging mode.\n" };
   if (argv.length === 3 && isCommand(argv[0], 'connect')) {
     return { kind: 'connect', host: argv[1]!.toString(), port: Number.parseInt(argv[2]!.toString(), 10) | 0, args: argv };
   }

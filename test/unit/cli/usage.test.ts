@@ -22,8 +22,7 @@ const REWORDED: Record<string, string> = {
 
 /** redis-cli's options tredis-cli does not offer (yet): the modes and cluster issues remove entries. */
 const NOT_OFFERED = new Set([
-  '--lru-test',
-  '--eval', '--ldb', '--ldb-sync-mode', '--cluster',
+  '--lru-test', '--cluster',
 ]);
 
 /** Options of tredis-cli's own (documented in the README and the man page). */
