@@ -153,6 +153,7 @@ export class ReplyFormatter {
       case Mode.Raw:
         if (pos > 0) {
           if (inMap && pos % 2 === 1) out.byte(0x20); // ' ' between key and value
+          else if (this.mbDelim.length === 1) out.byte(this.mbDelim[0]!);
           else out.bytes(this.mbDelim, 0, this.mbDelim.length);
         }
         break;

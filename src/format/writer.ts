@@ -17,6 +17,8 @@ const BATCH = 256 * 1024;
 /** Pieces at least this large are emitted as they are (no copy) when nothing is held. */
 const PASS_THROUGH = 64 * 1024;
 const SPACE = 0x20;
+/** Runs up to this long are copied byte by byte: cheaper than Buffer#copy for the short items of a long array. */
+const SHORT = 48;
 
 export class BatchWriter {
   private buf: Buffer;
@@ -120,6 +122,15 @@ export class BatchWriter {
   }
 
   private copyIn(src: Buffer, start: number, end: number): void {
+    const n = end - start;
+    if (n <= SHORT) {
+      if (this.w + n > this.buf.length) this.room(n);
+      const buf = this.buf;
+      let w = this.w;
+      for (let i = start; i < end; i++) buf[w++] = src[i]!;
+      this.w = w;
+      return;
+    }
     while (start < end) {
       if (this.w >= this.buf.length) this.room(1);
       const n = Math.min(end - start, this.buf.length - this.w);

@@ -263,6 +263,8 @@ export class RespDecoder {
   /** Line wait: pending chunks from `head` up to here hold no `\n`; their byte count. */
   private scanned = 0;
   private scannedBytes = 0;
+  /** Line wait: the bytes so far end with `\r`, so the next byte must be `\n`. */
+  private lineCR = false;
 
   // ---- structure -----------------------------------------------------------------------------------
   /** Elements still expected by each open aggregate (a map counts keys and values), and its type. */
@@ -637,6 +639,7 @@ export class RespDecoder {
     this.waitType = type;
     this.scanned = this.head;
     this.scannedBytes = 0;
+    this.lineCR = cr !== -1; // here only the last byte may be `\r`
     return NONE;
   }
 
@@ -690,14 +693,27 @@ export class RespDecoder {
       let i = this.scanned;
       let lf = -1;
       for (; i < pending.length; i++) {
-        lf = pending[i]!.indexOf(LF);
+        const chunk = pending[i]!;
+        const contentBefore = have - 1 + this.scannedBytes; // content bytes before this chunk
+        if (this.lineCR) {
+          // a `\r` must be followed by `\n`: fail now, as when the line arrives in one chunk
+          if (chunk[0] !== LF) this.failLine(contentBefore - 1);
+          lf = 0;
+          break;
+        }
+        lf = chunk.indexOf(LF);
+        const cr = chunk.indexOf(CR);
+        if (cr !== -1 && (lf === -1 || cr < lf)) {
+          if (cr + 1 === chunk.length) this.lineCR = true;
+          else if (chunk[cr + 1] !== LF) this.failLine(contentBefore + cr);
+        }
         if (lf !== -1) break;
-        this.scannedBytes += pending[i]!.length;
+        this.scannedBytes += chunk.length;
       }
       this.scanned = i;
       if (lf === -1) {
-        // content length so far, less the type byte and a possible trailing `\r`
-        this.checkLineLength(this.waitType, have + this.scannedBytes - 2);
+        // content length so far: less the type byte, and a trailing `\r` (the end of the line, if `\n` follows)
+        this.checkLineLength(this.waitType, have - 1 + this.scannedBytes - (this.lineCR ? 1 : 0));
         return false;
       }
       need = have + this.scannedBytes + lf + 1;
@@ -728,6 +744,12 @@ export class RespDecoder {
     this.pos = 0;
     this.waitNeed = 0;
     return true;
+  }
+
+  /** A line whose first `\r` (after `length` content bytes) is not followed by `\n`. */
+  private failLine(length: number): never {
+    this.checkLineLength(this.waitType, length);
+    return this.fail(lineError(this.waitType));
   }
 
   /** Record a sticky protocol error, drop the buffered bytes and throw. For the decoder's builders. */

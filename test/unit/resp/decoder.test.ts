@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../../src/errors.js';
 import { RESP_EVENT, RespDecoder, type RespDecoderOptions } from '../../../src/resp/decoder.js';
 import type { RespMapEntries, RespValue } from '../../../src/resp/value.js';
+import { decodeEvents } from './events.js';
 import { serializeValue } from './serialize.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -275,74 +276,6 @@ describe('RespDecoder: valid replies', () => {
 
 // ---------------------------------------------------------------------------------------------------
 // events (read()): the streaming path gives the same values, whatever the chunking
-
-/**
- * Rebuilds values from `read()` events with a stack of its own (independent of the decoder's
- * builder), and checks the event invariants on the way: pieces only between BULK_START and BULK_END,
- * their lengths adding up to the declared length, `depth` 0 exactly when a reply is complete.
- */
-function decodeEvents(chunks: Buffer[], opts?: RespDecoderOptions): RespValue[] {
-  const decoder = new RespDecoder(opts);
-  const out: RespValue[] = [];
-  const stack: Array<{ value: RespValue; key: RespValue | undefined }> = [];
-  let bulk: { parts: Buffer[]; length: number; attributes: RespMapEntries | undefined } | undefined;
-  const place = (v: RespValue) => {
-    const top = stack[stack.length - 1];
-    if (top === undefined) {
-      expect(decoder.depth).toBe(0);
-      out.push(v);
-    } else if (top.value.kind === 'map') {
-      if (top.key === undefined) top.key = v;
-      else {
-        top.value.entries.push([top.key, v]);
-        top.key = undefined;
-      }
-    } else if (top.value.kind === 'array' || top.value.kind === 'set' || top.value.kind === 'push') {
-      top.value.items.push(v);
-    }
-  };
-  for (const chunk of chunks) {
-    decoder.feed(chunk);
-    for (let e = decoder.read(); e !== RESP_EVENT.NONE; e = decoder.read()) {
-      switch (e) {
-        case RESP_EVENT.SCALAR:
-          expect(bulk).toBeUndefined();
-          place(decoder.scalarValue());
-          break;
-        case RESP_EVENT.AGGREGATE: {
-          const t = String.fromCharCode(decoder.type);
-          const value: RespValue = t === '%' ? { kind: 'map', entries: [] } : { kind: t === '*' ? 'array' : t === '~' ? 'set' : 'push', items: [] };
-          if (decoder.attributes !== undefined) value.attributes = decoder.attributes;
-          stack.push({ value, key: undefined });
-          expect(decoder.depth).toBe(stack.length);
-          break;
-        }
-        case RESP_EVENT.END:
-          place(stack.pop()!.value);
-          break;
-        case RESP_EVENT.BULK_START:
-          bulk = { parts: [], length: decoder.length, attributes: decoder.attributes };
-          break;
-        case RESP_EVENT.BULK_PIECE:
-          expect(decoder.end).toBeGreaterThan(decoder.start);
-          bulk!.parts.push(Buffer.from(decoder.chunk.subarray(decoder.start, decoder.end)));
-          break;
-        case RESP_EVENT.BULK_END: {
-          const payload = Buffer.concat(bulk!.parts);
-          expect(payload.length).toBe(bulk!.length);
-          const v: RespValue = { kind: 'bulk', value: payload };
-          if (bulk!.attributes !== undefined) v.attributes = bulk!.attributes;
-          bulk = undefined;
-          place(v);
-          break;
-        }
-      }
-    }
-  }
-  expect(stack).toHaveLength(0);
-  expect(decoder.bufferedBytes).toBe(0);
-  return out;
-}
 
 describe('RespDecoder: events', () => {
   // streamBulkOver 0: every bulk string, even empty, goes through BULK_START/PIECE/END
