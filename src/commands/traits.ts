@@ -87,6 +87,8 @@ const CONNECTION = 2;
 const ALONE = 4;
 /** Its first reply may rightly take long: the session does not warn that the server is silent. */
 const SLOW = 8;
+/** Turns the connection into a replication stream (redis-cli's slave_mode: "Entering replica output mode..."). */
+const REPLICATES = 16;
 
 const OWN: ReadonlyMap<string, number> = new Map([
   ['subscribe', STREAMS | ALONE | SLOW],
@@ -111,8 +113,8 @@ const OWN: ReadonlyMap<string, number> = new Map([
   // pipeline would fill) or pauses them: alone, as before the table.
   ['client', ALONE],
   ['shutdown', ALONE],
-  ['sync', ALONE | SLOW],
-  ['psync', ALONE | SLOW],
+  ['sync', ALONE | SLOW | REPLICATES],
+  ['psync', ALONE | SLOW | REPLICATES],
   ['wait', SLOW],
   ['waitaof', SLOW],
   ['debug', SLOW],
@@ -156,6 +158,11 @@ export function isHelp(args: CommandWords): boolean {
 /** SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE, MONITOR: the reply is a stream until Ctrl-C or the connection ends. */
 export function isStreaming(args: CommandWords): boolean {
   return (own(args) & STREAMS) !== 0;
+}
+
+/** SYNC and PSYNC: the reply is an RDB, then the master's command stream (cliSendCommand's slave_mode). */
+export function startsReplication(args: CommandWords): boolean {
+  return (own(args) & REPLICATES) !== 0;
 }
 
 /** AUTH, HELLO, SELECT, RESET, QUIT, CLIENT SETNAME/REPLY/TRACKING/KILL…: changes this connection's state. */

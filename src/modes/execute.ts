@@ -1,6 +1,6 @@
 import type { ReplyStream } from '../client/session.js';
 import { ClusterError, ConnectError, errorLines, IoError, ProtocolError, TredisError } from '../errors.js';
-import { endsServer, isForcedRaw, isHelp, isStreaming } from '../commands/traits.js';
+import { endsServer, isForcedRaw, isHelp, isStreaming, startsReplication } from '../commands/traits.js';
 import { formatReply, formatReplyChunks } from '../format/reply.js';
 import { ReplyFormatter } from '../format/stream.js';
 import { BatchWriter } from '../format/writer.js';
@@ -193,6 +193,7 @@ export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: numbe
   }
   if (!(await ensureConnected(ctx))) return 'failed';
   if (isStreaming(args)) return streamCommand(ctx, args);
+  if (startsReplication(args)) return replicaOutput(ctx, args);
   const isShutdown = endsServer(args);
   // Pipeline the repeats when nothing must happen between them.
   const window = ctx.intervalMs === 0 && !ctx.cluster && !isShutdown ? 1024 : 1;
@@ -323,6 +324,21 @@ async function switchNode(ctx: ModeContext, host: string, port: number): Promise
     }
     return false;
   }
+}
+
+/**
+ * SYNC/PSYNC typed as a command: the replica output of --replica until the master closes the link
+ * (or Ctrl-C); like redis-cli's cliSendCommand it then counts as a failed command, and the next
+ * command connects again.
+ */
+async function replicaOutput(ctx: ModeContext, args: Buffer[]): Promise<Outcome> {
+  try {
+    await (await import('./replica.js')).runTypedSync(ctx, args, { idleMs: Math.max(10_000, ctx.session.config.timeoutMs) });
+  } catch (err) {
+    await ctx.out.flush();
+    printConnectionError(ctx, err);
+  }
+  return 'failed';
 }
 
 /**

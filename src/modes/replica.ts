@@ -13,7 +13,7 @@ import { RespDecoder } from '../resp/decoder.js';
 import { formatReply } from '../format/reply.js';
 import { IoError, ModeError, ProtocolError } from '../errors.js';
 import type { ModeContext } from './context.js';
-import { EOF_MARK_SIZE, readPayload, sendReplconf, startSync, } from './sync.js';
+import { EOF_MARK_SIZE, readPayload, sendReplconf, startSync, type SyncStart } from './sync.js';
 
 export interface ReplicaOptions {
   /** Longest silence of the master while the RDB comes (ms); none once commands stream. */
@@ -28,7 +28,20 @@ const CSV = { mode: 'csv', mbDelim: '\n', cmdDelim: '\n' } as const;
 export async function runReplica(ctx: ModeContext, opts: ReplicaOptions): Promise<number> {
   await sendReplconf(ctx, 'capa', 'eof');
   await sendReplconf(ctx, 'rdb-filter-only', '');
-  const start = await startSync(ctx, opts.idleMs);
+  return streamReplication(ctx, opts, await startSync(ctx, opts.idleMs));
+}
+
+/**
+ * SYNC or PSYNC typed as a command (one-shot, piped or in the REPL): redis-cli's cliSendCommand
+ * enters the same replica output, announced on stdout, without the REPLCONFs of --replica.
+ */
+export async function runTypedSync(ctx: ModeContext, args: Buffer[], opts: ReplicaOptions): Promise<number> {
+  ctx.out.write('Entering replica output mode...  (press Ctrl-C to quit)\n');
+  await ctx.out.flush();
+  return streamReplication(ctx, opts, await startSync(ctx, opts.idleMs, Buffer.concat(encodeCommand(args))));
+}
+
+async function streamReplication(ctx: ModeContext, opts: ReplicaOptions, start: SyncStart): Promise<number> {
   const { source } = start;
   try {
     const eof = start.payload.kind === 'eof-mark';

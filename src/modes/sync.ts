@@ -128,10 +128,11 @@ export interface SyncStart {
  * newlines a master sends while it prepares the RDB. Mirrors sendSync (redis-cli 7.0.15): a `-ERR`
  * line is "SYNC with master failed: …", a closed connection "Error reading bulk length while SYNCing".
  */
-export async function startSync(ctx: ModeContext, idleMs: number): Promise<SyncStart> {
+export async function startSync(ctx: ModeContext, idleMs: number, command: Buffer = Buffer.from('SYNC\r\n')): Promise<SyncStart> {
   const socket = ctx.session.detach();
   const source = new ByteSource(socket);
   try {
+    source.write(command);
     return await readSyncHeader(ctx, source, idleMs);
   } catch (err) {
     source.destroy();
@@ -140,7 +141,6 @@ export async function startSync(ctx: ModeContext, idleMs: number): Promise<SyncS
 }
 
 async function readSyncHeader(ctx: ModeContext, source: ByteSource, idleMs: number): Promise<SyncStart> {
-  source.write(Buffer.from('SYNC\r\n'));
   const idle = () => new ModeError(`Error reading bulk length while SYNCing: no byte from the master for ${idleMs / 1000} s`, 'the master sends a newline every second while it prepares the RDB; -t SECONDS sets how long to wait');
   let line = Buffer.alloc(0);
   for (;;) {
@@ -162,6 +162,8 @@ async function readSyncHeader(ctx: ModeContext, source: ByteSource, idleMs: numb
   }
   // The line without its \r (redis-cli prints the \r of an error line; we do not).
   const text = line.toString('latin1').replace(/\r$/, '');
+  // A typed PSYNC is answered `+FULLRESYNC <replid> <offset>` before the payload line.
+  if (text.startsWith('+FULLRESYNC')) return readSyncHeader(ctx, source, idleMs);
   if (text.startsWith('-')) {
     throw new ModeError(`SYNC with master failed: ${text}`, syncRefusedHint(text));
   }

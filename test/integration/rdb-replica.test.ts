@@ -186,6 +186,29 @@ describe('side by side with redis-cli 7.0.15', () => {
     expect(rr.stderr.toString()).toMatch(/SYNC with master failed: -NOPERM/);
   });
 
+  it('SYNC typed as a command: "Entering replica output mode...", the same bytes and exit code', async () => {
+    await redis('config', 'set', 'repl-diskless-sync', 'no');
+    const runs = ['redis-cli', TREDIS_CLI].map((file) => {
+      const child = spawn(file, ['-p', String(server.port), 'SYNC'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+      const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      return { get: () => ({ out, err }), done: exited.then((code) => (clearTimeout(guard), { code, out, err })) };
+    });
+    await waitFor(() => runs.every((r) => r.get().err.includes('SYNC done')), 'no SYNC done line');
+    await redis('set', 'typed-sync', 'v');
+    await waitFor(() => runs.every((r) => r.get().out.includes('typed-sync')), 'the SET did not reach both');
+    await redis('client', 'kill', 'type', 'slave');
+    const [ref, ours] = await Promise.all(runs.map((r) => r.done));
+    expect(ref!.out).toMatch(/^Entering replica output mode\.\.\.  \(press Ctrl-C to quit\)\n/);
+    expect(ours!.out).toBe(ref!.out);
+    expect(ours!.err).toBe(ref!.err);
+    expect(ours!.code).toBe(ref!.code);
+  });
+
   it('--replica against a replica without its master: -NOMASTERLINK, exit 1', async () => {
     const ref = await run('redis-cli', ['-p', String(replica.port), '--replica']);
     const our = await run(TREDIS_CLI, ['-p', String(replica.port), '--replica']);
