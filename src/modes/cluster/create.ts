@@ -12,7 +12,7 @@ import { ClusterManager } from './manager.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** clusterManagerNodeIsEmpty: no key in db0 and no other node known. Prints redis-cli's error. */
-async function checkEmpty(cm: ClusterManager, n: CmNode): Promise<boolean> {
+export async function checkEmpty(cm: ClusterManager, n: CmNode): Promise<boolean> {
   const info = await cm.text(n, ['INFO']);
   let err = info.error;
   let empty = info.text !== undefined && !info.text.includes('db0:');
@@ -48,8 +48,25 @@ async function flushNodeConfig(cm: ClusterManager, n: CmNode): Promise<{ ok: boo
   return { ok: true };
 }
 
+/**
+ * CLUSTER MEET toward `first`: its address looked up (MEET needs an IP), the bus port given only
+ * when it is not port + 10000 (the 4.0 form). Null after printing redis-cli's error.
+ */
+export async function meetCommand(cm: ClusterManager, first: CmNode): Promise<string[] | null> {
+  let ip: string;
+  try {
+    ip = (await lookup(first.ip)).address;
+  } catch {
+    cm.io.err(`Invalid IP address or hostname specified: ${first.ip}`);
+    return null;
+  }
+  return first.busPort === 0 || first.busPort === first.port + 10000
+    ? ['CLUSTER', 'MEET', ip, String(first.port)]
+    : ['CLUSTER', 'MEET', ip, String(first.port), String(first.busPort)];
+}
+
 /** clusterManagerWaitForClusterJoin: a dot a second until every node has the same slot table. */
-async function waitForJoin(cm: ClusterManager, deadlineMs: number): Promise<boolean> {
+export async function waitForJoin(cm: ClusterManager, deadlineMs: number): Promise<boolean> {
   cm.io.out.write('Waiting for the cluster to join\n');
   const t0 = Date.now();
   while (!(await isConfigConsistent(cm))) {
@@ -110,18 +127,9 @@ export async function commandCreate(cm: ClusterManager, args: string[]): Promise
   for (const n of nodes) await cm.command(n, ['CLUSTER', 'SET-CONFIG-EPOCH', String(epoch++)]);
   cm.log('info', '>>> Sending CLUSTER MEET messages to join the cluster\n');
   const first = nodes[0]!;
-  let firstIp: string;
-  try {
-    // CLUSTER MEET needs an address, not a host name
-    firstIp = (await lookup(first.ip)).address;
-  } catch {
-    cm.io.err(`Invalid IP address or hostname specified: ${first.ip}`);
-    return false;
-  }
+  const meet = await meetCommand(cm, first);
+  if (!meet) return false;
   for (const n of nodes.slice(1)) {
-    const meet = first.busPort === 0 || first.busPort === first.port + 10000
-      ? ['CLUSTER', 'MEET', firstIp, String(first.port)]
-      : ['CLUSTER', 'MEET', firstIp, String(first.port), String(first.busPort)];
     const r = await cm.command(n, meet);
     if (r === null) {
       cm.io.err('Failed to send CLUSTER MEET command.');

@@ -3,6 +3,7 @@
  * clusterManagerMode, redis-cli 7.0.15). Returns the exit code: 0 when the subcommand succeeded.
  */
 import { commandCreate } from './create.js';
+import { commandAddNode, commandDelNode } from './nodes.js';
 import { commandCall, commandCheck, commandInfo, commandSetTimeout, helpText } from './inspect.js';
 import { ClusterManager, type ClusterCommand, type ManagerIo } from './manager.js';
 
@@ -16,8 +17,8 @@ const TABLE: Array<[string, number, Proc | undefined]> = [
   ['fix', -1, undefined],
   ['reshard', -1, undefined],
   ['rebalance', -1, undefined],
-  ['add-node', 2, undefined],
-  ['del-node', 2, undefined],
+  ['add-node', 2, (cm, c) => commandAddNode(cm, c.args)],
+  ['del-node', 2, (cm, c) => commandDelNode(cm, c.args)],
   ['call', -2, (cm, c, x) => commandCall(cm, c.args, x.mbDelim)],
   ['set-timeout', 2, (cm, c) => commandSetTimeout(cm, c.args)],
   ['import', 1, undefined],
