@@ -117,3 +117,13 @@ describe('--help against redis-cli 7.0.15 --help', () => {
     expect(mine.paragraphs).toEqual(expected);
   });
 });
+
+describe('the version in the docs', () => {
+  it('the man page and the README name package.json\'s versions (src/version.ts)', () => {
+    const man = readFileSync(new URL('../../../man/tredis-cli.1', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    expect(man).toContain(`"tredis-cli ${TREDIS_VERSION}"`);
+    expect(man).toContain(`redis\\-cli ${REDIS_CLI_VERSION} (tredis\\-cli ${TREDIS_VERSION})`);
+    expect(readme).toContain(`\`redis-cli ${REDIS_CLI_VERSION} (tredis-cli ${TREDIS_VERSION})\``);
+  });
+});
