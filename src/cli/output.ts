@@ -62,8 +62,9 @@ export class StreamSink implements OutputSink {
   }
 
   flush(): Promise<void> {
-    const ok = this.writeOut();
-    if (ok || !this.stream.writableNeedDrain) return Promise.resolve();
+    this.writeOut();
+    // wait whenever the stream is over its mark, even if this call wrote nothing
+    if (!this.stream.writableNeedDrain) return Promise.resolve();
     return new Promise((r) => this.stream.once('drain', () => r()));
   }
 }
