@@ -9,7 +9,7 @@ import { explainHandshakeError } from '../connection/tls-errors.js';
 import { strerror } from '../connection/errno.js';
 import { buildHandshakeReport, captureTlsFacts, refreshTlsFacts, type HandshakeReport, type TlsFacts } from '../connection/handshake.js';
 import { RESP_EVENT, RespDecoder } from '../resp/decoder.js';
-import { encodeCommand } from '../resp/encoder.js';
+import { CommandBatch } from '../resp/encoder.js';
 import { RESP_TYPE, type RespValue } from '../resp/value.js';
 
 export type CommandArgs = ReadonlyArray<Buffer | string>;
@@ -87,7 +87,9 @@ export class Session {
   private streaming = false;
   private pending: Pending[] = [];
   private head = 0;
-  private corked = false;
+  /** Commands written in this tick, encoded into shared slabs; sent to `batchSocket` at the next tick. */
+  private readonly batch = new CommandBatch();
+  private batchSocket: Socket | undefined;
   private failure: TredisError | undefined;
   private repliesSeen = 0;
   private tlsSession: Buffer | undefined;
@@ -329,23 +331,37 @@ export class Session {
   /** Writes pre-encoded protocol bytes (--pipe). */
   writeRaw(chunk: Buffer): boolean {
     if (this.setupDone && this.firstWriteAt === undefined) this.firstWriteAt = process.hrtime.bigint();
+    this.sendBatch(); // commands written before these bytes go first
     return this.socket?.write(chunk) ?? false;
   }
 
   private write(args: CommandArgs): void {
-    const sock = this.socket!;
     if (this.setupDone && this.firstWriteAt === undefined) this.firstWriteAt = process.hrtime.bigint();
-    // Coalesce the commands of one tick into few syscalls.
-    if (!this.corked) {
-      this.corked = true;
-      sock.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        sock.uncork();
-      });
+    // The commands of one tick go out together: encoded back to back into shared slabs (no
+    // allocation per command) and written as a few large chunks, in one syscall when they fit.
+    if (this.batchSocket === undefined) {
+      this.batchSocket = this.socket!;
+      process.nextTick(this.sendBatch);
     }
-    for (const c of encodeCommand(args)) sock.write(c);
+    this.batch.add(args);
   }
+
+  /** Writes the commands batched in this tick to the socket they were written for. */
+  private readonly sendBatch = (): void => {
+    const sock = this.batchSocket;
+    if (sock === undefined) return;
+    this.batchSocket = undefined;
+    const chunks = this.batch.take();
+    // A socket closed or replaced since: its commands were already rejected.
+    if (sock !== this.socket || chunks.length === 0) return;
+    if (chunks.length === 1) {
+      sock.write(chunks[0]!);
+      return;
+    }
+    sock.cork();
+    for (const c of chunks) sock.write(c);
+    sock.uncork();
+  };
 
   /** Resolves when the socket's write buffer has drained (backpressure for long pipelines). */
   drain(): Promise<void> {

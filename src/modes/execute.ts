@@ -1,6 +1,6 @@
 import type { ReplyStream } from '../client/session.js';
 import { ClusterError, ConnectError, errorLines, IoError, ProtocolError, TredisError } from '../errors.js';
-import { endsServer, isForcedRaw, isHelp, isStreaming, startsReplication } from '../commands/traits.js';
+import { endsServer, isForcedRaw, isHelp, isStreaming, isWord, startsReplication } from '../commands/traits.js';
 import { formatReply, formatReplyChunks } from '../format/reply.js';
 import { ReplyFormatter } from '../format/stream.js';
 import { BatchWriter } from '../format/writer.js';
@@ -12,7 +12,7 @@ import { unansweredMessage } from './unanswered.js';
 
 /** ASCII case-insensitive comparison of an argument with a lower-case word. */
 export function isCommand(arg: Buffer | undefined, word: string): boolean {
-  return arg !== undefined && arg.length === word.length && arg.toString('latin1').toLowerCase() === word;
+  return isWord(arg, word);
 }
 
 /**

@@ -120,6 +120,9 @@ function hexVal(c: number): number {
  */
 export function parseRepeatPrefix(args: Buffer[]): number | 'invalid' | null {
   if (args.length < 2) return null;
+  // Most lines start with a command name: no string, no regex for them (piped stdin runs this per line).
+  const first = args[0]![0];
+  if (first !== undefined && !((first >= 0x30 && first <= 0x39) || first === 0x2b || first === 0x2d || (first >= 0x09 && first <= 0x0d) || first === 0x20)) return null;
   const s = args[0]!.toString('latin1');
   // strtol: optional leading white space, sign, digits; the whole token must be consumed.
   const m = /^[\t\n\v\f\r ]*([+-]?)(\d*)$/.exec(s);

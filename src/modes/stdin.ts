@@ -77,7 +77,7 @@ export async function* readLines(input: Readable): AsyncGenerator<Buffer> {
 }
 
 /** Largest number of commands sent ahead of the replies printed. */
-const WINDOW = 4096;
+const WINDOW = 1024;
 
 export interface StdinHooks {
   onSet?: (args: Buffer[]) => void;

@@ -78,6 +78,102 @@ function encode(args: ReadonlyArray<Buffer | string>, inlineLimit: number): Buff
   return chunks;
 }
 
+/** Slab size of a CommandBatch: many small commands share one allocation. */
+const SLAB_SIZE = 64 * 1024;
+
+/**
+ * Commands encoded back to back into shared 64 KiB slabs, for pipelines: `add` costs no allocation
+ * per command (no arrays, no Buffer), `take` hands over what was added since the last `take` as a few
+ * views of the slabs. A slab is never written again once a view of it is handed out (the writer
+ * moves on to a fresh one when it is full), so the views stay valid while a socket queues them.
+ * Buffer arguments over the inline limit are passed through as their own chunk, as `encodeCommand`
+ * does.
+ */
+export class CommandBatch {
+  private slab = Buffer.allocUnsafe(SLAB_SIZE);
+  /** First byte of the slab not handed out yet, and the next free byte. */
+  private start = 0;
+  private end = 0;
+  private out: Buffer[] = [];
+
+  /** Bytes added and not yet taken. */
+  get size(): number {
+    let n = this.end - this.start;
+    for (const c of this.out) n += c.length;
+    return n;
+  }
+
+  add(args: ReadonlyArray<Buffer | string>): void {
+    const size = inlineSize(args);
+    if (size < 0) {
+      this.cut();
+      for (const c of encodeCommand(args)) this.out.push(c);
+      return;
+    }
+    if (this.end + size > this.slab.length) {
+      this.cut();
+      this.slab = Buffer.allocUnsafe(Math.max(SLAB_SIZE, size));
+      this.start = this.end = 0;
+    }
+    this.end = encodeInto(args, this.slab, this.end);
+  }
+
+  /** Everything added since the last call, in order (empty when nothing was). */
+  take(): Buffer[] {
+    this.cut();
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+
+  private cut(): void {
+    if (this.end > this.start) {
+      this.out.push(this.slab.subarray(this.start, this.end));
+      this.start = this.end;
+    }
+  }
+}
+
+/** Encoded size of a command, or -1 when a Buffer argument is over the inline limit. */
+function inlineSize(args: ReadonlyArray<Buffer | string>): number {
+  let size = headerSize(args.length);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (typeof arg !== 'string' && arg.length > INLINE_LIMIT) return -1;
+    const length = typeof arg === 'string' ? stringLength(arg) : arg.length;
+    size += headerSize(length) + length + 2;
+  }
+  return size;
+}
+
+/** Writes a command at `offset` (room for inlineSize(args) bytes); returns the offset after it. */
+function encodeInto(args: ReadonlyArray<Buffer | string>, out: Buffer, offset: number): number {
+  offset = writeHeader(out, offset, 0x2a, args.length); // *
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (typeof arg === 'string') {
+      const length = stringLength(arg);
+      offset = writeHeader(out, offset, 0x24, length); // $
+      if (length === arg.length) {
+        for (let k = 0; k < length; k++) out[offset++] = arg.charCodeAt(k);
+      } else {
+        offset += out.write(arg, offset, 'utf8');
+      }
+    } else {
+      offset = writeHeader(out, offset, 0x24, arg.length);
+      offset += arg.copy(out, offset);
+    }
+    out[offset++] = 0x0d; // \r
+    out[offset++] = 0x0a; // \n
+  }
+  return offset;
+}
+
+/** UTF-8 byte length; equal to `s.length` exactly when `s` is ASCII (checked by hand when short). */
+function stringLength(s: string): number {
+  return s.length <= ASCII_FAST_LENGTH && isAscii(s) ? s.length : Buffer.byteLength(s, 'utf8');
+}
+
 /** Every UTF-16 unit is ASCII, so its UTF-8 bytes are its char codes. */
 function isAscii(s: string): boolean {
   for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) > 0x7f) return false;

@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RespDecoder } from '../../../src/resp/decoder.js';
-import { encodeCommand, encodeCommandToBuffer } from '../../../src/resp/encoder.js';
+import { CommandBatch, encodeCommand, encodeCommandToBuffer } from '../../../src/resp/encoder.js';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
 
@@ -111,6 +111,73 @@ describe('encodeCommand: properties', () => {
         expect(Buffer.concat(chunks).equals(encodeCommandToBuffer(args))).toBe(true);
       }),
       { numRuns: 300, seed: 3 },
+    );
+  });
+});
+
+describe('CommandBatch', () => {
+  it.each(cases)('$name: the same bytes as encodeCommand', ({ input, expected }) => {
+    const batch = new CommandBatch();
+    batch.add(input);
+    expect(batch.size).toBe(expected.length);
+    expect(Buffer.concat(batch.take())).toStrictEqual(expected);
+    expect(batch.take()).toEqual([]);
+  });
+
+  it('many small commands become one view of one slab', () => {
+    const batch = new CommandBatch();
+    for (let i = 0; i < 100; i++) batch.add([b('SET'), b(`key:${i}`), b(`value:${i}`)]);
+    const chunks = batch.take();
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0]!.toString('latin1')).toBe(Array.from({ length: 100 }, (_, i) => encodeCommandToBuffer(['SET', `key:${i}`, `value:${i}`]).toString('latin1')).join(''));
+  });
+
+  it('views already taken stay valid while later commands fill and replace the slab', () => {
+    const batch = new CommandBatch();
+    const taken: Buffer[] = [];
+    const expected: Buffer[] = [];
+    // ~300 KiB in commands of ~1 KiB: several slabs, with takes in between.
+    for (let i = 0; i < 300; i++) {
+      const args = ['SET', `k${i}`, String(i % 10).repeat(1000 + (i % 7))];
+      batch.add(args);
+      expected.push(encodeCommandToBuffer(args));
+      if (i % 13 === 0) taken.push(...batch.take());
+    }
+    taken.push(...batch.take());
+    expect(Buffer.concat(taken)).toStrictEqual(Buffer.concat(expected));
+  });
+
+  it('passes big Buffer arguments through, in order with the small commands around them', () => {
+    const batch = new CommandBatch();
+    batch.add(['PING']);
+    batch.add(['SET', 'big', big]);
+    batch.add(['GET', 'big']);
+    const chunks = batch.take();
+    expect(chunks.some((c) => c === big)).toBe(true);
+    expect(Buffer.concat(chunks)).toStrictEqual(Buffer.concat([encodeCommandToBuffer(['PING']), encodeCommandToBuffer(['SET', 'big', big]), encodeCommandToBuffer(['GET', 'big'])]));
+  });
+
+  it('a command bigger than a slab (small arguments only) gets a slab of its own', () => {
+    const batch = new CommandBatch();
+    const args = Array.from({ length: 10_000 }, (_, i) => `arg-${i}`);
+    batch.add(['PING']);
+    batch.add(args);
+    expect(Buffer.concat(batch.take())).toStrictEqual(Buffer.concat([encodeCommandToBuffer(['PING']), encodeCommandToBuffer(args)]));
+  });
+
+  it('property: any sequence of commands encodes to the concatenation of encodeCommand', () => {
+    const arg = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 80 }), fc.uint8Array({ maxLength: 64 }).map((u) => Buffer.from(u)));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.array(arg, { maxLength: 6 }), fc.boolean()), { maxLength: 40 }), (cmds) => {
+        const batch = new CommandBatch();
+        const out: Buffer[] = [];
+        for (const [args, takeNow] of cmds) {
+          batch.add(args);
+          if (takeNow) out.push(...batch.take());
+        }
+        out.push(...batch.take());
+        expect(Buffer.concat(out)).toStrictEqual(Buffer.concat(cmds.map(([args]) => encodeCommandToBuffer(args))));
+      }),
     );
   });
 });
