@@ -1,12 +1,11 @@
 import type { Readable, Writable } from 'node:stream';
-import { UsageError } from '../errors.js';
 import type { ModeContext } from '../modes/context.js';
 import type { Flags } from './args.js';
 
 /** What a special mode may use of the process (handed in by main.ts, the only reader of process.*). */
 export interface ModeIo {
   stdin: Readable & { isTTY?: boolean };
-  stdout: Writable;
+  stdout: Writable & { isTTY?: boolean };
   stderr: Writable & { isTTY?: boolean };
   env: Record<string, string | undefined>;
   readFile: (path: string) => Buffer;
@@ -72,6 +71,13 @@ export const SPECIAL_MODES: SpecialMode[] = [
     run: async (ctx, f, _command, io) => (await import('../modes/bigkeys.js')).runBigKeys(ctx, { ...f.modes, memkeys: true, stderr: io.stderr }),
   },
   {
+    name: 'keystats',
+    active: (f) => f.modes.keystats,
+    stopsOnSigint: true,
+    run: async (ctx, f, _command, io) =>
+      (await import('../modes/keystats.js')).runKeyStats(ctx, { ...f.modes, tty: io.stdout.isTTY === true || io.env.FAKETTY !== undefined, stderr: io.stderr }),
+  },
+  {
     name: 'hotkeys',
     active: (f) => f.modes.hotkeys,
     stopsOnSigint: true,
@@ -112,12 +118,5 @@ export const SPECIAL_MODES: SpecialMode[] = [
         promptTo: io.stdout,
         color: (io.env.TERM ?? '').includes('xterm'),
       }),
-  },
-  {
-    // Parsed already; its mode lands next.
-    name: 'pending',
-    active: (f) => f.modes.keystats,
-    stopsOnSigint: false,
-    run: () => Promise.reject(new UsageError('tredis-cli: --keystats is not supported yet (use redis-cli for it)')),
   },
 ];

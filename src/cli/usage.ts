@@ -106,6 +106,11 @@ Usage: tredis-cli [OPTIONS] [cmd [arg [arg ...]]]
                      And define number of key elements to sample
   --hotkeys          Sample Redis keys looking for hot keys.
                      only works when maxmemory-policy is *lfu.
+  --keystats         Sample Redis keys looking for keys memory size and length (combine bigkeys and memkeys).
+  --keystats-samples <n> Sample Redis keys looking for keys memory size and length.
+                     And define number of key elements to sample (only for memory usage).
+  --top <n>          Display top <n> key sizes (default: 10).
+                     Optionally used with --keystats and --keystats-samples.
   --scan             List all keys using the SCAN command.
   --pattern <pat>    Keys pattern when using the --scan, --bigkeys or --hotkeys
                      options (default: *).

@@ -114,3 +114,47 @@ it('Ctrl-C during the -i pause: the summary of what was seen, exit 0, as redis-c
   expect(ours.out).toBe(ref.out);
   expect([ours.code, ref.code]).toEqual([0, 0]);
 }, 20_000);
+
+// --keystats is redis-cli 8.x's (no 8.x binary here to compare with): its numbers are checked
+// against --memkeys/--bigkeys on the same data (whose bytes match redis-cli 7.0.15 above), its
+// histogram against hdr_histogram.c in test/unit/modes/hdr-histogram.test.ts.
+describe.each([false, true])('--keystats (tls: %s)', (tls) => {
+  it('sizes and lengths agree with --memkeys and --bigkeys; --top limits the list', async () => {
+    const base = [...srv.flags(tls), '-n', '1'];
+    const [ks, mem, big] = await Promise.all([run(TREDIS_CLI, [...base, '--keystats', '--top', '3']), run(TREDIS_CLI, [...base, '--memkeys']), run(TREDIS_CLI, [...base, '--bigkeys'])]);
+    const out = ks.stdout.toString('latin1');
+    expect(ks.code).toBe(0);
+    expect(out).toMatch(/^\n# Scanning the entire keyspace to find the biggest keys and distribution information\.\n/);
+    expect(out).toContain('100.00% keys scanned\nKeys sampled: 10\n');
+    const topBlock = out.split('--- Top 3 key sizes ---\n')[1]!.split('\n\n')[0]!.split('\n');
+    expect(topBlock).toHaveLength(3);
+    // the biggest stream by memory, in both reports
+    const memStream = /Biggest stream found '"x:1"' has (\d+) bytes/.exec(mem.stdout.toString())![1]!;
+    expect(out).toMatch(new RegExp(`\\nstream +x:1 is ${Number(memStream) < 1024 ? `${memStream}B` : `${(Number(memStream) / 1024).toFixed(2)}K`}\\n`));
+    expect(big.stdout.toString()).toContain("Biggest   list found '\"l:2\"' has 300 items");
+    expect(out).toContain('\nlist       l:2 has 300 items\n');
+    expect(out).toMatch(/\nKey size Percentile Total keys\n-------- ---------- -----------\n[^]*100\.0000% +10\n/);
+    expect(out).toContain('Key name length Percentile Total keys\n');
+    expect(out).toMatch(/\nlist +2 +20\.00% /);
+    expect(out).not.toContain('Scan interrupted');
+  });
+});
+
+it('--keystats with Ctrl-C: what was seen, and the cursor to resume from with --cursor', async () => {
+  const argv = ['-p', String(srv.port), '-n', '4', '--keystats', '-i', '8'];
+  const child = spawn(TREDIS_CLI, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const t = setTimeout(() => child.kill('SIGINT'), 4000);
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  clearTimeout(t);
+  expect(code).toBe(0);
+  const m = /\nScan interrupted:\nUse 'redis-cli --keystats --cursor (\d+)' to restart from the last cursor\.\n$/.exec(out);
+  expect(m, out.slice(-300)).not.toBeNull();
+  // resuming there scans the rest only
+  const rest = await run(TREDIS_CLI, ['-p', String(srv.port), '-n', '4', '--keystats', '--cursor', m![1]!]);
+  const first = Number(/Keys sampled: (\d+)/.exec(out)![1]);
+  const second = Number(/Keys sampled: (\d+)/.exec(rest.stdout.toString())![1]);
+  expect(first).toBeGreaterThan(0);
+  expect(first + second).toBeGreaterThanOrEqual(1500);
+}, 20_000);
