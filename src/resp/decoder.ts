@@ -321,6 +321,8 @@ export class RespDecoder {
   next(): RespValue | undefined {
     for (;;) {
       const event = this.read();
+      // the common reply, a top-level scalar: no builder
+      if (event === SCALAR && this.remaining.length === 0 && !this.builder.isBuilding) return this.scalarValue();
       if (event === NONE) return undefined;
       const value = this.builder.add(this, event);
       if (value !== undefined) return value;
@@ -487,7 +489,7 @@ export class RespDecoder {
     this.type = type;
 
     if (type === RESP_TYPE.BULK_STRING || type === RESP_TYPE.VERBATIM_STRING || type === RESP_TYPE.BULK_ERROR) {
-      const cr = buf.indexOf(CR, start + 1);
+      const cr = findCR(buf, start + 1, end);
       if (cr === -1 || cr + 1 >= end) return this.waitLine(start, type, cr);
       if (buf[cr + 1] !== LF) this.fail(MSG.badBulkLength);
       const len = parseDecimal(buf, start + 1, cr);
@@ -532,7 +534,7 @@ export class RespDecoder {
       type === RESP_TYPE.ATTRIBUTE
     ) {
       if (this.remaining.length >= this.maxDepth) this.fail(MSG.maxDepth);
-      const cr = buf.indexOf(CR, start + 1);
+      const cr = findCR(buf, start + 1, end);
       if (cr === -1 || cr + 1 >= end) return this.waitLine(start, type, cr);
       if (buf[cr + 1] !== LF) this.fail(MSG.badMultiBulkLength);
       const count = parseDecimal(buf, start + 1, cr);
@@ -557,7 +559,7 @@ export class RespDecoder {
 
     // line types: + - : , _ # (
     if (LINE_TYPES[type] === 0) this.fail(`Protocol error, got ${reprByte(type)} as reply type byte`);
-    const cr = buf.indexOf(CR, start + 1);
+    const cr = findCR(buf, start + 1, end);
     if (cr === -1 || cr + 1 >= end) return this.waitLine(start, type, cr);
     const s = start + 1;
     switch (type) {
@@ -774,6 +776,13 @@ export class RespDecoder {
     this.chunk = EMPTY;
     throw error;
   }
+}
+
+/** `buf.indexOf(CR, from)`: a plain loop over the first bytes first, as headers and short lines are most lines. */
+function findCR(buf: Buffer, from: number, end: number): number {
+  const stop = Math.min(end, from + 32);
+  for (let i = from; i < stop; i++) if (buf[i] === CR) return i;
+  return stop === end ? -1 : buf.indexOf(CR, stop);
 }
 
 /** Why a bulk string the server may rightly send was refused: it would have been held whole. */
