@@ -4,9 +4,12 @@
 // change type between SCAN and TYPE/STRLEN from a scripted server, and Ctrl-C mid-scan.
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run, TREDIS_CLI } from '../helpers/run.js';
+import { run as runProcess, TREDIS_CLI } from '../helpers/run.js';
 import { startModeServer, type ModeServer } from '../helpers/mode-server.js';
 import { reply, startFakeServer } from '../helpers/fake-resp-server.js';
+
+// a loaded machine can take seconds per spawn: a generous bound, still finite
+const run: typeof runProcess = (file, args, opts = {}) => runProcess(file, args, { timeoutMs: 30_000, ...opts });
 
 let srv: ModeServer;
 // db 1: every type, binary names; db 2: one key (the report's type order is still changing there);

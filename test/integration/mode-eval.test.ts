@@ -6,8 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import pty from '@lydell/node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run, TREDIS_CLI } from '../helpers/run.js';
+import { run as runProcess, TREDIS_CLI } from '../helpers/run.js';
 import { startModeServer, type ModeServer } from '../helpers/mode-server.js';
+
+// a loaded machine can take seconds per spawn: a generous bound, still finite
+const run: typeof runProcess = (file, args, opts = {}) => runProcess(file, args, { timeoutMs: 30_000, ...opts });
 
 let srv: ModeServer;
 let dir: string;

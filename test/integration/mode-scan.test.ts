@@ -3,8 +3,11 @@
 // tests/integration/redis-cli.tcl "Scan mode", and the flags redis-cli 7.0.15 lacks (--count,
 // --type, --cursor).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run, TREDIS_CLI } from '../helpers/run.js';
+import { run as runProcess, TREDIS_CLI } from '../helpers/run.js';
 import { startModeServer, type ModeServer } from '../helpers/mode-server.js';
+
+// a loaded machine can take seconds per spawn: a generous bound, still finite
+const run: typeof runProcess = (file, args, opts = {}) => runProcess(file, args, { timeoutMs: 30_000, ...opts });
 
 let srv: ModeServer;
 const DB = '3';
