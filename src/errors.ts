@@ -53,6 +53,12 @@ export class ModeError extends TredisError {
 }
 
 /**
+ * --reply-timeout: a command got no reply (not a byte) in time. The connection is dropped (a late
+ * reply would be taken for the next command's) and the run ends with exit 1.
+ */
+export class ReplyTimeoutError extends TredisError {}
+
+/**
  * The lines that report an error on stderr: the message, then `hint: …`. Anything that is not a
  * TredisError is a bug (its stack helps), except Node's own system errors (`Error: …`).
  */

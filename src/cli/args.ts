@@ -34,6 +34,8 @@ export interface Flags {
   quotedInput: boolean;
   showPushes?: boolean;
   timeoutSec?: number;
+  /** --reply-timeout: seconds to wait for a reply (on top of a blocking command's own timeout); unset: forever. */
+  replyTimeoutSec?: number;
   tls: boolean;
   sni?: string;
   cacert?: string;
@@ -188,6 +190,11 @@ const OPTIONS: OptSpec[] = [
     const t = Number(v);
     if (!Number.isFinite(t) || t <= 0) throw new UsageError(`Invalid timeout '${v}': give seconds > 0 (decimals allowed)`);
     f.timeoutSec = t;
+  } },
+  { names: ['--reply-timeout'], arg: true, set: (f, v) => {
+    const t = Number(v);
+    if (v.trim() === '' || !Number.isFinite(t) || t <= 0) throw new UsageError(`Invalid --reply-timeout '${v}': give seconds > 0 (decimals allowed)`);
+    f.replyTimeoutSec = t;
   } },
   { names: ['--no-auth-warning'], arg: false, set: (f) => void (f.noAuthWarning = true) },
   { names: ['--askpass'], arg: false, set: (f) => void (f.askpass = true) },

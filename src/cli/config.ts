@@ -62,6 +62,7 @@ export function buildConfig(f: Flags, env: Record<string, string | undefined>, s
       socketPath: f.socket,
       tls,
       timeoutMs: Math.max(1, Math.round((f.timeoutSec ?? DEFAULT_TIMEOUT_SEC) * 1000)),
+      replyTimeoutMs: f.replyTimeoutSec === undefined ? undefined : Math.max(1, Math.round(f.replyTimeoutSec * 1000)),
       resolve: f.resolve.length > 0 ? parseResolve(f.resolve) : undefined,
       preferFamily: f.preferFamily,
     },

@@ -22,8 +22,10 @@ Usage: tredis-cli [OPTIONS] [cmd [arg [arg ...]]]
                      If this argument is used, '-a' and REDISCLI_AUTH
                      environment variable will be ignored.
   -u <uri>           Server URI: redis[s]://[[user]:[password]@]host[:port][/db]
-  -t <timeout>       Connect and TLS handshake timeout in seconds (decimals
-                     allowed; default: 10).
+  -t <timeout>       Connect timeout in seconds, for the whole connect: name
+                     resolution, TCP, TLS, AUTH (decimals allowed; default: 10).
+  --reply-timeout <s> Longest wait for a reply in seconds, on top of what a
+                     blocking command asks for (default: wait forever).
   -r <repeat>        Execute specified command N times.
   -i <interval>      When -r is used, waits <interval> seconds per command.
                      It is possible to specify sub-second times like -i 0.1.

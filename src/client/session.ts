@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { mayBeSlow } from '../commands/traits.js';
-import { ConnectError, IoError, ProtocolError, TlsError, type TredisError } from '../errors.js';
+import { commandKey, mayBeSlow, replyAllowanceMs } from '../commands/traits.js';
+import { ConnectError, IoError, ProtocolError, ReplyTimeoutError, TlsError, type TredisError } from '../errors.js';
 import type { ConnectionConfig } from '../connection/config.js';
 import type { TlsPlan } from '../connection/options.js';
 import { openTransport, probeTls, describeEndpoint, type TlsSettled, type TransportTimings } from '../connection/transport.js';
@@ -54,6 +54,10 @@ interface Pending {
   resolve: (v: RespValue) => void;
   reject: (e: Error) => void;
   stream: ReplyStream | undefined;
+  /** The command, for the --reply-timeout message. */
+  args: CommandArgs;
+  /** --reply-timeout: how long its reply may take once it is the oldest awaited (ms). */
+  allowanceMs: number;
 }
 
 /**
@@ -105,6 +109,7 @@ export class Session {
   /** The database actually selected (redis-cli's config.dbnum): 0 when SELECT failed. */
   currentDb = 0;
   private silenceTimer: NodeJS.Timeout | undefined;
+  private replyTimer: NodeJS.Timeout | undefined;
   /** Number of connects that succeeded (for resumption reports). */
   connects = 0;
   /** The TLS outcome of the latest connect (for --show-handshake and :tls). */
@@ -165,8 +170,11 @@ export class Session {
     this.remote = undefined;
     this.timings = {};
     this.hooks.onConnectStart?.();
+    // -t bounds the whole connect: resolution, TCP, TLS and AUTH/SELECT/HELLO share one budget.
+    const deadline = Date.now() + this.config.timeoutMs;
     try {
       const t = await openTransport(this.config, {
+        deadline,
         tlsPlan: this.tlsPlan,
         timings: this.timings,
         onTlsSettled: (st) => {
@@ -194,7 +202,7 @@ export class Session {
       sock.on('close', () => this.onSocketEnd(undefined));
       this.connects++;
       this.currentDb = 0;
-      await this.sendSetupCommandsWithin(this.config.timeoutMs);
+      await this.sendSetupCommandsWithin(Math.max(1, deadline - Date.now()));
       this.setupDone = true;
     } catch (err) {
       this.hooks.onConnectionFailed?.(err);
@@ -228,9 +236,9 @@ export class Session {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const e = new ConnectError(`Could not connect to Redis at ${describeEndpoint(this.config)}: no reply to AUTH/SELECT/HELLO within ${ms / 1000} s`, {
+        const e = new ConnectError(`Could not connect to Redis at ${describeEndpoint(this.config)}: no reply to AUTH/SELECT/HELLO within ${this.config.timeoutMs / 1000} s`, {
           code: 'ETIMEDOUT',
-          hint: 'check that the port is a Redis server (and --tls matches it); -t SECONDS changes the timeout',
+          hint: 'check that the port is a Redis server (and --tls matches it); -t SECONDS bounds the whole connect',
         });
         this.fail(e);
         reject(e);
@@ -302,10 +310,33 @@ export class Session {
         reject(this.failure ?? new IoError('not connected', { code: 'ENOTCONN' }));
         return;
       }
-      this.pending.push({ resolve, reject, stream });
+      const allowanceMs = this.setupDone && this.config.replyTimeoutMs !== undefined ? replyAllowanceMs(args, this.config.replyTimeoutMs) : Infinity;
+      this.pending.push({ resolve, reject, stream, args, allowanceMs });
       this.write(args);
-      if (this.setupDone && this.repliesSeen === 0 && this.silenceTimer === undefined && !mayBeSlow(args)) this.watchSilence();
+      if (this.inFlight === 1) this.armReplyTimer();
+      if (this.setupDone && this.repliesSeen === 0 && this.silenceTimer === undefined && this.config.replyTimeoutMs === undefined && !mayBeSlow(args)) this.watchSilence();
     });
+  }
+
+  /**
+   * --reply-timeout: the oldest awaited reply must start (or go on) arriving within its allowance,
+   * counted from when it became the oldest or from the last bytes received. Re-armed on each change.
+   */
+  private armReplyTimer(): void {
+    clearTimeout(this.replyTimer);
+    this.replyTimer = undefined;
+    if (this.head >= this.pending.length || this.failure) return;
+    const head = this.pending[this.head]!;
+    if (!Number.isFinite(head.allowanceMs)) return;
+    this.replyTimer = setTimeout(() => {
+      const ms = head.allowanceMs;
+      const asked = ms - (this.config.replyTimeoutMs ?? 0);
+      const name = commandKey(head.args).toUpperCase();
+      this.fail(new ReplyTimeoutError(`Error: no reply to ${name} from ${describeEndpoint(this.config)} within ${ms / 1000} s${asked > 0 ? ` (${asked / 1000} s it may block plus --reply-timeout ${(this.config.replyTimeoutMs ?? 0) / 1000})` : ''}`, {
+        code: 'EREPLYTIMEOUT',
+        hint: 'the server is slow, stuck or not a Redis server; raise --reply-timeout SECONDS (a blocking command gets its own timeout plus this)',
+      }));
+    }, head.allowanceMs);
   }
 
   /**
@@ -378,6 +409,7 @@ export class Session {
     try {
       this.decoder.feed(chunk);
       this.decode();
+      if (this.replyTimer !== undefined || this.inFlight > 0) this.armReplyTimer(); // bytes came: progress
     } catch (err) {
       if (err instanceof ProtocolError) {
         // redis-cli prints hiredis' errstr through cliPrintContextError: "Error: Protocol error, ...".
@@ -497,6 +529,8 @@ export class Session {
 
   private fail(err: TredisError): void {
     this.failure = err;
+    clearTimeout(this.replyTimer);
+    this.replyTimer = undefined;
     this.streaming = false;
     this.hooks.onConnectionFailed?.(err);
     this.notifyClosed();
@@ -522,6 +556,8 @@ export class Session {
     if (!s || this.failure) throw this.failure ?? new IoError('not connected', { code: 'ENOTCONN' });
     if (this.inFlight > 0 || this.decoder.bufferedBytes > 0) throw new Error('Session.detach: replies still pending');
     clearTimeout(this.silenceTimer);
+    clearTimeout(this.replyTimer);
+    this.replyTimer = undefined;
     s.removeAllListeners('data');
     s.removeAllListeners('error');
     s.removeAllListeners('close');
@@ -533,6 +569,8 @@ export class Session {
 
   /** Closes the connection; pending commands are rejected. */
   close(): void {
+    clearTimeout(this.replyTimer);
+    this.replyTimer = undefined;
     const s = this.socket;
     this.socket = undefined;
     this.tlsSocket = undefined;

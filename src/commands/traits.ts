@@ -232,6 +232,17 @@ export function blockingTimeoutMs(args: CommandWords): number | undefined {
 }
 
 /**
+ * --reply-timeout: how long the reply of `args` may take, in ms — what a blocking command asked to
+ * wait (BLPOP's timeout, WAIT's, XREAD's BLOCK) plus `replyTimeoutMs`; `Infinity` for a stream
+ * (SUBSCRIBE family, MONITOR: unbounded while streaming) and for a block with a zero (forever) timeout.
+ */
+export function replyAllowanceMs(args: CommandWords, replyTimeoutMs: number): number {
+  if (isStreaming(args)) return Infinity;
+  const blocks = blockingTimeoutMs(args);
+  return blocks === undefined ? replyTimeoutMs : blocks + replyTimeoutMs;
+}
+
+/**
  * Whether redis-cli prints this command's reply in the forced raw form (mirrors the `output_raw = 1`
  * list of cliSendCommand, redis-cli 7.0.15): INFO, LOLWUT, DEBUG HTSTATS|HTSTATS-KEY|CLIENT-EVICTION,
  * MEMORY MALLOC-STATS|DOCTOR, CLUSTER NODES|INFO (exactly 2 args), CLIENT LIST|INFO,

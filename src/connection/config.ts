@@ -6,8 +6,13 @@ export interface ConnectionConfig {
   socketPath?: string | undefined;
   /** Present when the connection is TLS. */
   tls?: TlsConfig | undefined;
-  /** TCP connect timeout and TLS handshake timeout, each (ms). */
+  /** -t: the budget of the whole connect — name resolution, TCP, TLS, AUTH/SELECT/HELLO (ms). */
   timeoutMs: number;
+  /**
+   * --reply-timeout (ms): the longest wait for a reply, on top of what a blocking command asks to
+   * wait; undefined waits forever, as redis-cli.
+   */
+  replyTimeoutMs?: number | undefined;
   /**
    * --resolve: `host:port` (host lower-cased) → addresses to connect to instead of asking DNS; SNI
    * and the certificate check still use the host (curl's --resolve).

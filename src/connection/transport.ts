@@ -54,6 +54,22 @@ export interface OpenOptions {
   resumedPeerCertificate?: PeerCertificate | undefined;
   /** Filled in step by step, so that the caller still has the timings when opening fails. */
   timings?: TransportTimings | undefined;
+  /**
+   * When the whole connect must be over (`Date.now()` ms): -t bounds name resolution, TCP over every
+   * address and TLS together, and the session spends what is left on AUTH/SELECT/HELLO. Default:
+   * `config.timeoutMs` from now.
+   */
+  deadline?: number | undefined;
+  /** Name resolution (default: node:dns lookup, i.e. getaddrinfo). Injected by tests. */
+  lookup?: HostLookup | undefined;
+}
+
+/** Resolves a host name to all its addresses, in the resolver's order. */
+export type HostLookup = (host: string) => Promise<Array<{ address: string; family: number }>>;
+
+/** What is left of the connect budget, in ms (at least 1: a timer of 0 would not time out first). */
+function remaining(deadline: number): number {
+  return Math.max(1, deadline - Date.now());
 }
 
 /** `host:port`, or the socket path, as redis-cli prints it in connect errors. */
@@ -69,15 +85,34 @@ function elapsed(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-/** Resolves a host name to addresses, IPv4 first as hiredis does (IPv6 first with -6). */
-async function resolve(host: string, prefer: 4 | 6 = 4): Promise<Array<{ address: string; family: number }>> {
-  if (isIP(host) !== 0) return [{ address: host, family: isIP(host) }];
-  // getaddrinfo("") fails with EAI_NONAME; Node's lookup('') instead warns (DEP0118) and returns [].
+const systemLookup: HostLookup = async (host) => {
   // Loaded here, not at start: node:dns/promises sets up a resolver that an IP address never needs.
   const { lookup } = await import('node:dns/promises');
-  const all = host === '' ? [] : await lookup(host, { all: true, verbatim: true });
-  if (all.length === 0) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
-  return orderByFamily(all, prefer);
+  return lookup(host, { all: true, verbatim: true });
+};
+
+/**
+ * Resolves a host name to addresses, IPv4 first as hiredis does (IPv6 first with -6), within `ms`:
+ * getaddrinfo cannot be cancelled, so the answer is raced with a timer and a late one is dropped
+ * (redis-cli waits as long as the resolver does).
+ */
+async function resolve(host: string, prefer: 4 | 6, ms: number, lookup: HostLookup): Promise<Array<{ address: string; family: number }>> {
+  if (isIP(host) !== 0) return [{ address: host, family: isIP(host) }];
+  // getaddrinfo("") fails with EAI_NONAME; Node's lookup('') instead warns (DEP0118) and returns [].
+  if (host === '') throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`timed out resolving ${host}`), { code: 'ERESOLVETIMEOUT' })), ms);
+  });
+  const answer = lookup(host);
+  answer.catch(() => undefined); // a failure after the timeout is not reported twice
+  try {
+    const all = await Promise.race([answer, late]);
+    if (all.length === 0) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+    return orderByFamily(all, prefer);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The addresses of `prefer` first, each family in the resolver's order (-4 / -6). */
@@ -152,19 +187,21 @@ export async function probeTls(cfg: ConnectionConfig, timeoutMs = 1000): Promise
 
 
 /**
- * Opens a TCP (or unix) connection and, when configured, a verified TLS session over it. Connect and
- * handshake each time out after `config.timeoutMs`. Throws ConnectError or TlsError with redis-cli's
+ * Opens a TCP (or unix) connection and, when configured, a verified TLS session over it. Name
+ * resolution, TCP (over every address) and the handshake share one budget, `config.timeoutMs` (-t),
+ * ending at `opts.deadline`. Throws ConnectError or TlsError with redis-cli's
  * wording first and a hint.
  */
 export async function openTransport(cfg: ConnectionConfig, opts: OpenOptions = {}): Promise<Transport> {
   const timings: TransportTimings = opts.timings ?? {};
+  const deadline = opts.deadline ?? Date.now() + cfg.timeoutMs;
   let raw: Socket;
   let address = cfg.socketPath ?? cfg.host;
   let family = 0;
   if (cfg.socketPath !== undefined) {
     const t0 = process.hrtime.bigint();
     try {
-      raw = await tcpConnect({ path: cfg.socketPath }, cfg.timeoutMs);
+      raw = await tcpConnect({ path: cfg.socketPath }, remaining(deadline));
     } catch (err) {
       throw new ConnectError(connectPrefix(cfg) + strerror(err), { code: (err as NodeJS.ErrnoException).code ?? 'ECONNECT', cause: err });
     }
@@ -176,9 +213,17 @@ export async function openTransport(cfg: ConnectionConfig, opts: OpenOptions = {
       // hiredis passes the port to getaddrinfo as text: "-1" is no service name (EAI_SERVICE).
       if (cfg.port < 0) throw Object.assign(new Error('negative port'), { code: 'EAI_SERVICE' });
       const pinned = cfg.resolve?.[`${cfg.host.toLowerCase()}:${cfg.port}`];
-      addrs = pinned ? pinned.map((a) => ({ address: a, family: isIP(a) })) : await resolve(cfg.host, cfg.preferFamily);
+      addrs = pinned ? pinned.map((a) => ({ address: a, family: isIP(a) })) : await resolve(cfg.host, cfg.preferFamily ?? 4, remaining(deadline), opts.lookup ?? systemLookup);
     } catch (err) {
-      throw new ConnectError(connectPrefix(cfg) + strerror(err), { code: (err as NodeJS.ErrnoException).code ?? 'ENOTFOUND', cause: err });
+      const code = (err as NodeJS.ErrnoException).code ?? 'ENOTFOUND';
+      if (code === 'ERESOLVETIMEOUT') {
+        throw new ConnectError(connectPrefix(cfg) + (err as Error).message, {
+          code,
+          hint: `no answer from the name resolver within ${cfg.timeoutMs / 1000} s: check the DNS settings, or give an IP address or --resolve ${cfg.host}:${cfg.port}:ADDRESS (-t SECONDS changes the budget)`,
+          cause: err,
+        });
+      }
+      throw new ConnectError(connectPrefix(cfg) + strerror(err), { code, cause: err });
     }
     timings.resolveMs = elapsed(t0);
     let lastErr: unknown;
@@ -186,7 +231,8 @@ export async function openTransport(cfg: ConnectionConfig, opts: OpenOptions = {
     let sock: Socket | undefined;
     for (const a of addrs) {
       try {
-        sock = await tcpConnect({ host: a.address, port: cfg.port, family: a.family }, cfg.timeoutMs);
+        // Every address shares what is left of the one budget (hiredis gives each the full timeout).
+        sock = await tcpConnect({ host: a.address, port: cfg.port, family: a.family }, remaining(deadline));
         address = a.address;
         family = a.family;
         break;
@@ -210,11 +256,11 @@ export async function openTransport(cfg: ConnectionConfig, opts: OpenOptions = {
   if (!cfg.tls) return { socket: raw, tls: undefined, address, family, timings };
   const plan = opts.tlsPlan;
   if (!plan) throw new Error('openTransport: tls configured without a TLS plan');
-  const tlsSock = await handshake(cfg, plan, raw, address, family, timings, opts);
+  const tlsSock = await handshake(cfg, plan, raw, address, family, timings, opts, deadline);
   return { socket: tlsSock, tls: tlsSock, address, family, timings };
 }
 
-async function handshake(cfg: ConnectionConfig, plan: TlsPlan, raw: Socket, address: string, family: number, timings: TransportTimings, opts: OpenOptions): Promise<TLSSocket> {
+async function handshake(cfg: ConnectionConfig, plan: TlsPlan, raw: Socket, address: string, family: number, timings: TransportTimings, opts: OpenOptions, deadline: number): Promise<TLSSocket> {
   const tlsCfg = cfg.tls!;
   const files = { cert: tlsCfg.cert, key: tlsCfg.key, p12: tlsCfg.p12 };
   let secureContext;
@@ -242,7 +288,7 @@ async function handshake(cfg: ConnectionConfig, plan: TlsPlan, raw: Socket, addr
       sock.once('secureConnect', () => resolveP());
       sock.once('error', (err) => reject(err));
       sock.once('close', () => reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
-      timeoutTimer = setTimeout(() => reject(Object.assign(new Error('TLS handshake timed out'), { code: 'TLS_TIMEOUT' })), cfg.timeoutMs);
+      timeoutTimer = setTimeout(() => reject(Object.assign(new Error('TLS handshake timed out'), { code: 'TLS_TIMEOUT' })), remaining(deadline));
       // No answer at all to the ClientHello: ask the port in plaintext whether it is a plain Redis
       // port (unix sockets too: redis-server serves them in plaintext only). Diagnosis must not
       // touch a working server: a TLS server answers the ClientHello at once, so any byte back

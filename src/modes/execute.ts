@@ -1,5 +1,5 @@
 import type { ReplyStream } from '../client/session.js';
-import { ClusterError, ConnectError, errorLines, IoError, ProtocolError, TredisError } from '../errors.js';
+import { ClusterError, ConnectError, errorLines, IoError, ProtocolError, ReplyTimeoutError, TredisError } from '../errors.js';
 import { endsServer, isForcedRaw, isHelp, isStreaming, isWord, startsReplication } from '../commands/traits.js';
 import { formatReply, formatReplyChunks } from '../format/reply.js';
 import { ReplyFormatter } from '../format/stream.js';
@@ -24,7 +24,8 @@ export type Outcome = 'ok' | 'failed' | 'fatal';
 
 /** Errors after which redis-cli 7.0.15 exits 1 even interactively (cliReadReply). */
 export function isFatalReadError(err: unknown): boolean {
-  return err instanceof ProtocolError;
+  // --reply-timeout is asked for to bound a run: it ends it (exit 1), in the REPL too.
+  return err instanceof ProtocolError || err instanceof ReplyTimeoutError;
 }
 
 /** Prints a reply of `args` in the configured format (redis-cli's cliReadReply output step). */
@@ -260,11 +261,11 @@ export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: numbe
     if (!(err instanceof TredisError)) throw err; // a bug: main prints it
     await ctx.out.flush();
     printConnectionError(ctx, err);
-    if (isFatalReadError(err)) return 'fatal';
-    // The awaited command and those written behind it.
-    const msg = unansweredMessage(onWire, args);
+    // The awaited command and those written behind it (after a protocol error, the server does not
+    // speak RESP: nothing to count).
+    const msg = err instanceof ProtocolError ? undefined : unansweredMessage(onWire, args);
     if (msg !== undefined) ctx.err(msg);
-    return 'failed';
+    return isFatalReadError(err) ? 'fatal' : 'failed';
   } finally {
     gate.release();
   }

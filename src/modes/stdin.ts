@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { isHelp, runsAlone } from '../commands/traits.js';
+import { ProtocolError } from '../errors.js';
 import type { RespValue } from '../resp/value.js';
 import type { ModeContext } from './context.js';
 import { isCommand, isFatalReadError, printConnectionError, printElapsed, printReply, runCommand, trackState } from './execute.js';
@@ -201,7 +202,7 @@ export async function runStdin(ctx: ModeContext, input: Readable, hooks: StdinHo
           ctx.session.close();
           fatal = isFatalReadError(err);
           // A protocol error ends the run as in redis-cli (the server does not speak RESP): no count.
-          const msg = fatal ? undefined : unansweredMessage(lost, args);
+          const msg = err instanceof ProtocolError ? undefined : unansweredMessage(lost, args);
           if (msg !== undefined) ctx.err(msg);
         },
       );

@@ -28,7 +28,7 @@ const NOT_OFFERED = new Set([
 /** Options of tredis-cli's own (documented in the README and the man page). */
 const ADDED = new Set([
   '-t', '--no-verify-hostname', '--key-pass-env', '--p12', '--tls-min-version', '--tls-groups', '--tls-keylog',
-  '--pin-sha256', '--show-handshake', '--count', '--type', '--cursor', '--keystats', '--keystats-samples', '--top', '--no-confirm', '--mono', '-4',
+  '--pin-sha256', '--show-handshake', '--reply-timeout', '--count', '--type', '--cursor', '--keystats', '--keystats-samples', '--top', '--no-confirm', '--mono', '-4',
 ]);
 
 /** Paragraphs after the options that tredis-cli leaves out (first line), and examples it adds. */
