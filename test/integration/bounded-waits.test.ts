@@ -79,6 +79,8 @@ describe('--reply-timeout against a real redis-server', () => {
     const r = await cli(['-p', String(redis.port), '--reply-timeout', '0.3', 'DEBUG', 'SLEEP', '1.5']);
     expect(r).toMatchObject({ out: '', err: `Error: no reply to DEBUG from 127.0.0.1:${redis.port} within 0.3 s\n${HINT}`, code: 1 });
     expect(r.ms).toBeLessThan(10_000);
+    // The server sleeps on after we gave up: wait it out, or the next test's BLPOP waits for it too.
+    expect((await cli(['-p', String(redis.port), 'PING'])).out).toBe('PONG\n');
   });
 
   it('BLPOP gets the time it asked for plus the reply timeout: its nil comes, exit 0', async () => {
