@@ -30,9 +30,11 @@ export function readTlv(b: Buffer, off: number): Tlv | null {
 
 export function children(b: Buffer, t: Tlv): Tlv[] {
   const out: Tlv[] = [];
+  // A child is read within its parent's bytes: a length that runs past the parent ends the list.
+  const parent = b.subarray(0, t.end);
   let off = t.start;
   while (off < t.end) {
-    const c = readTlv(b, off);
+    const c = readTlv(parent, off);
     if (!c) break;
     out.push(c);
     off = c.end;
