@@ -53,6 +53,7 @@ export class PtySession {
   raw = '';
   private writes: Promise<void> = Promise.resolve();
   private exitCode: number | undefined;
+  private lastDataAt = Date.now();
   private readonly exited: Promise<number>;
   private readonly ownHome: boolean;
 
@@ -69,6 +70,7 @@ export class PtySession {
     this.term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
     this.proc = pty.spawn(file, args, { name: 'xterm-256color', cols, rows, cwd: this.home, env });
     this.proc.onData((d) => {
+      this.lastDataAt = Date.now();
       this.raw += d;
       this.writes = this.writes.then(() => new Promise<void>((r) => this.term.write(d, r)));
     });
@@ -194,6 +196,12 @@ export class PtySession {
     });
     try {
       const code = await Promise.race([this.exited, timeout]);
+      // node-pty can report the exit before the last output is read from the pty: wait until
+      // 150 ms pass with no new data (at most 2 s) so the screen holds everything the program wrote.
+      const settleUntil = Date.now() + 2_000;
+      while (Date.now() - this.lastDataAt < 150 && Date.now() < settleUntil) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await this.writes;
       return code;
     } finally {
