@@ -1,13 +1,20 @@
 import type { Writable } from 'node:stream';
 import type { OutputSink } from '../modes/context.js';
 
+/** Output is gathered into slabs of this size; one is written when full or at the end of the turn. */
+const SLAB = 65536;
+/** Pieces up to this size are copied into the slab; larger ones are written as they are, never copied. */
+const COPY_UP_TO = 8192;
+
 /**
  * Buffers reply bytes and writes them in large chunks: one write per event-loop turn or per 64 KiB,
- * whichever comes first. Honours backpressure through `flush()`.
+ * whichever comes first. Honours backpressure through `flush()`. Small pieces are copied into a slab
+ * rather than kept as references: a long pipeline of short replies then holds one 64 KiB buffer,
+ * not tens of thousands of small objects (and the socket chunks they point into) until the write.
  */
 export class StreamSink implements OutputSink {
-  private chunks: Array<Buffer | string> = [];
-  private size = 0;
+  private slab = Buffer.allocUnsafe(SLAB);
+  private used = 0;
   private scheduled = false;
   private readonly stream: Writable;
 
@@ -16,10 +23,19 @@ export class StreamSink implements OutputSink {
   }
 
   write(chunk: Buffer | string): void {
-    if (chunk.length === 0) return;
-    this.chunks.push(chunk);
-    this.size += chunk.length;
-    if (this.size >= 65536) {
+    const len = chunk.length;
+    if (len === 0) return;
+    const isText = typeof chunk === 'string';
+    // a string's UTF-8 form is at most 3 bytes per UTF-16 unit
+    const most = isText ? len * 3 : len;
+    if (most > COPY_UP_TO) {
+      this.writeOut();
+      this.stream.write(chunk);
+      return;
+    }
+    if (this.used + most > SLAB) this.writeOut();
+    this.used += isText ? this.slab.write(chunk, this.used, 'utf8') : chunk.copy(this.slab, this.used);
+    if (this.used >= SLAB - COPY_UP_TO) {
       this.writeOut();
     } else if (!this.scheduled) {
       this.scheduled = true;
@@ -31,29 +47,17 @@ export class StreamSink implements OutputSink {
   }
 
   private writeOut(): boolean {
-    if (this.chunks.length === 0) return true;
-    const parts = this.chunks;
-    this.chunks = [];
-    this.size = 0;
-    if (parts.length === 1) return this.stream.write(parts[0]!);
-    // Small pieces are joined into one write; a large payload is written as it is, never copied.
-    let ok = true;
-    let small: Array<Buffer | string> = [];
-    const writeSmall = () => {
-      if (small.length === 0) return;
-      ok = this.stream.write(small.length === 1 ? small[0]! : Buffer.concat(small.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)))) && ok;
-      small = [];
-    };
-    for (const p of parts) {
-      if (p.length >= 65536) {
-        writeSmall();
-        ok = this.stream.write(p) && ok;
-      } else {
-        small.push(p);
-      }
+    const used = this.used;
+    if (used === 0) return true;
+    this.used = 0;
+    // The stream may keep what it is given until written: a full slab is handed over and replaced,
+    // a small tail is copied out and the slab kept.
+    if (used >= SLAB / 4) {
+      const out = this.slab.subarray(0, used);
+      this.slab = Buffer.allocUnsafe(SLAB);
+      return this.stream.write(out);
     }
-    writeSmall();
-    return ok;
+    return this.stream.write(Buffer.from(this.slab.subarray(0, used)));
   }
 
   /** stdout's buffer is full (a slow pipe): the reader of the socket pauses until it drains. */

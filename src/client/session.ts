@@ -305,17 +305,23 @@ export class Session {
    * handed to it as it decodes and the promise resolves with what `stream.take` returns.
    */
   send(args: CommandArgs, stream?: ReplyStream): Promise<RespValue> {
-    return new Promise<RespValue>((resolve, reject) => {
-      if (this.failure || !this.socket) {
-        reject(this.failure ?? new IoError('not connected', { code: 'ENOTCONN' }));
-        return;
-      }
-      const allowanceMs = this.setupDone && this.config.replyTimeoutMs !== undefined ? replyAllowanceMs(args, this.config.replyTimeoutMs) : Infinity;
-      this.pending.push({ resolve, reject, stream, args, allowanceMs });
-      this.write(args);
-      if (this.inFlight === 1) this.armReplyTimer();
-      if (this.setupDone && this.repliesSeen === 0 && this.silenceTimer === undefined && this.config.replyTimeoutMs === undefined && !mayBeSlow(args)) this.watchSilence();
-    });
+    return new Promise<RespValue>((resolve, reject) => this.sendWith(args, resolve, reject, stream));
+  }
+
+  /**
+   * send() without a promise: `onReply` gets the reply, `onError` the failure (called at once when
+   * not connected). For long pipelines, where a promise per command is most of the cost.
+   */
+  sendWith(args: CommandArgs, onReply: (v: RespValue) => void, onError: (e: Error) => void, stream?: ReplyStream): void {
+    if (this.failure || !this.socket) {
+      onError(this.failure ?? new IoError('not connected', { code: 'ENOTCONN' }));
+      return;
+    }
+    const allowanceMs = this.setupDone && this.config.replyTimeoutMs !== undefined ? replyAllowanceMs(args, this.config.replyTimeoutMs) : Infinity;
+    this.pending.push({ resolve: onReply, reject: onError, stream, args, allowanceMs });
+    this.write(args);
+    if (this.inFlight === 1) this.armReplyTimer();
+    if (this.setupDone && this.repliesSeen === 0 && this.silenceTimer === undefined && this.config.replyTimeoutMs === undefined && !mayBeSlow(args)) this.watchSilence();
   }
 
   /**

@@ -49,36 +49,67 @@ export function preferenceMessage(args: Buffer[]): Buffer | undefined {
   return Buffer.concat([Buffer.from("unknown redis-cli internal command '"), args[0]!, Buffer.from("'\n")]);
 }
 
+const NO_BYTES = Buffer.alloc(0);
+
 /**
- * Reads lines from a stream as linenoise does without a terminal: split on \n, \r kept, last line
- * without \n counts. Linear in the input: the pieces of a line not ended yet are kept in a list and
- * joined once, when its newline comes (a 64 MiB line is one copy, not one per chunk); a line inside
- * one chunk is a view of it, not a copy.
+ * Splits input into lines as linenoise does without a terminal: split on \n, \r kept, a last line
+ * without \n counts. Synchronous, so a caller can take every line of a chunk without a promise per
+ * line. Linear in the input: the pieces of a line not ended yet are kept in a list and joined once,
+ * when its newline comes (a 64 MiB line is one copy, not one per chunk); a line inside one chunk is
+ * a view of it, not a copy.
  */
-export async function* readLines(input: Readable): AsyncGenerator<Buffer> {
-  let pending: Buffer[] = [];
-  for await (const chunk of input as AsyncIterable<Buffer>) {
-    let start = 0;
-    let nl: number;
-    while ((nl = chunk.indexOf(0x0a, start)) !== -1) {
-      const piece = chunk.subarray(start, nl);
-      if (pending.length === 0) {
-        yield piece;
-      } else {
-        pending.push(piece);
-        const line = Buffer.concat(pending);
-        pending = [];
-        yield line;
-      }
-      start = nl + 1;
-    }
-    if (start < chunk.length) pending.push(start === 0 ? chunk : chunk.subarray(start));
+export class LineSplitter {
+  private pending: Buffer[] = [];
+  private chunk: Buffer = NO_BYTES;
+  private start = 0;
+
+  /** The next chunk of input; take its lines with `next()` until it returns undefined. */
+  feed(chunk: Buffer): void {
+    this.chunk = chunk;
+    this.start = 0;
   }
-  if (pending.length > 0) yield pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+
+  /** The next complete line of the chunk fed, or undefined (its unfinished tail is kept). */
+  next(): Buffer | undefined {
+    const { chunk, start } = this;
+    const nl = chunk.indexOf(0x0a, start);
+    if (nl === -1) {
+      if (start < chunk.length) this.pending.push(start === 0 ? chunk : chunk.subarray(start));
+      this.chunk = NO_BYTES;
+      this.start = 0;
+      return undefined;
+    }
+    this.start = nl + 1;
+    const piece = chunk.subarray(start, nl);
+    if (this.pending.length === 0) return piece;
+    this.pending.push(piece);
+    const line = Buffer.concat(this.pending);
+    this.pending = [];
+    return line;
+  }
+
+  /** At the end of input: the last line when it had no \n. */
+  end(): Buffer | undefined {
+    const p = this.pending;
+    this.pending = [];
+    return p.length === 0 ? undefined : p.length === 1 ? p[0] : Buffer.concat(p);
+  }
+}
+
+/** The lines of a stream (LineSplitter), one at a time. */
+export async function* readLines(input: Readable): AsyncGenerator<Buffer> {
+  const lines = new LineSplitter();
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    lines.feed(chunk);
+    let line: Buffer | undefined;
+    while ((line = lines.next()) !== undefined) yield line;
+  }
+  const last = lines.end();
+  if (last !== undefined) yield last;
 }
 
 /** Largest number of commands sent ahead of the replies printed. */
-const WINDOW = 1024;
+const WINDOW = 256;
 
 export interface StdinHooks {
   onSet?: (args: Buffer[]) => void;
@@ -94,6 +125,9 @@ export interface StdinHooks {
  * needs timing (TTY output prints "(N.NNs)") runs alone. Exits 0 at the end of input as redis-cli
  * does, or 1 right after a protocol error (cliReadReply exits there even when reading stdin).
  *
+ * Lean: the lines of a chunk are taken synchronously, and a pipelined command costs one pair of
+ * callbacks (no promise); the loop awaits only when it must (a window full, a command run alone).
+ *
  * At most once: a line is written to a connection once at most. When the connection drops under
  * pipelined commands, redis-cli's error is printed once (stdout flushed first, so `2>&1` keeps the
  * order), then how many commands got no reply (see unanswered.ts); none of them is sent again, and
@@ -102,117 +136,151 @@ export interface StdinHooks {
 export async function runStdin(ctx: ModeContext, input: Readable, hooks: StdinHooks = {}): Promise<number> {
   // In TTY format redis-cli prints the elapsed time of slow commands: keep commands sequential then.
   const pipeline = ctx.format.mode !== 'tty' && !ctx.cluster;
-  const queue: Array<Promise<void>> = [];
   let failedEpoch = -1;
   // Commands written whose reply is not printed yet (all on the current connection: see below).
   let unanswered = 0;
+  // Who waits for `unanswered` to fall to `below` (the window, or every reply before a line run alone).
+  let waiter: { below: number; resolve: () => void } | undefined;
+  // The report of a connection that failed under pipelined commands, while it is being printed.
+  let failing: Promise<void> | undefined;
   // The connection (its `connects` number) that answered a command sent alone: pipelining is allowed on it.
   let provenOn = -1;
   // A protocol error ends redis-cli (exit 1) even here: nothing after it is printed or sent.
   let fatal = false;
+  let quit = false;
   let brokenBy = hooks.brokenBy;
-  let tail: Promise<void> = Promise.resolve();
-  const settle = async () => {
-    await tail;
-    queue.length = 0;
-  };
   const gate = gatePushes(ctx);
-  try {
-    for await (const line of readLines(input)) {
-      if (fatal) break;
-      const action = classifyLine(line);
-      switch (action.kind) {
-        case 'skip':
-          continue;
-        case 'print':
-          tail = tail.then(() => void (fatal || ctx.out.write(action.text)));
-          continue;
-        case 'quit':
-          await settle();
-          return fatal ? 1 : 0;
-        case 'set':
-          await settle();
+
+  const answered = (): void => {
+    unanswered--;
+    if (waiter !== undefined && unanswered <= waiter.below) {
+      const w = waiter;
+      waiter = undefined;
+      w.resolve();
+    }
+  };
+  const fallTo = async (below: number): Promise<void> => {
+    if (unanswered > below) await new Promise<void>((resolve) => (waiter = { below, resolve }));
+    if (failing !== undefined) await failing;
+  };
+  /** Every pipelined reply printed (or its failure reported). */
+  const settle = () => fallTo(0);
+
+  const sendPipelined = (args: Buffer[]): void => {
+    const epoch = ctx.session.connects;
+    unanswered++;
+    gate.sent();
+    ctx.session.sendWith(
+      args,
+      (v: RespValue) => {
+        answered();
+        printReply(ctx, args, v);
+        gate.done();
+        trackState(ctx, args, v);
+      },
+      // The connection failed under pipelined commands. At most once: none of them is sent again,
+      // whatever their fate. The first prints redis-cli's error and how many were left without a
+      // reply; the next unread line goes on a new connection (the sequential path reconnects).
+      (err: unknown) => {
+        gate.done();
+        const lost = unanswered;
+        if (!fatal && failedEpoch !== epoch) {
+          failedEpoch = epoch;
+          const report = async () => {
+            await ctx.out.flush();
+            printConnectionError(ctx, err);
+            ctx.session.close();
+            fatal = isFatalReadError(err);
+            // A protocol error ends the run as in redis-cli (the server does not speak RESP): no count.
+            const msg = err instanceof ProtocolError ? undefined : unansweredMessage(lost, args);
+            if (msg !== undefined) ctx.err(msg);
+          };
+          failing = report();
+        }
+        answered();
+      },
+    );
+  };
+
+  const runAlone = async (args: Buffer[], repeat: number): Promise<void> => {
+    await settle();
+    if (fatal) return;
+    const t0 = Date.now();
+    const outcome = await runCommand(ctx, args, repeat);
+    if (outcome === 'fatal') {
+      fatal = true;
+      return;
+    }
+    provenOn = outcome === 'ok' && !runsAlone(args) && ctx.session.isConnected ? ctx.session.connects : -1;
+    printElapsed(ctx, Date.now() - t0);
+  };
+
+  /** Acts on one line: undefined when done at once, else a promise to await before the next line. */
+  const step = (line: Buffer): Promise<void> | undefined => {
+    const action = classifyLine(line);
+    switch (action.kind) {
+      case 'skip':
+        return undefined;
+      case 'print':
+        return settle().then(() => void (fatal || ctx.out.write(action.text)));
+      case 'clear':
+        // linenoiseClearScreen writes this to stdout even when it is not a terminal
+        return settle().then(() => void (fatal || ctx.out.write('\x1b[H\x1b[2J')));
+      case 'quit':
+        quit = true;
+        return settle();
+      case 'set':
+        return settle().then(() => {
           if (hooks.onSet) hooks.onSet(action.args);
           else {
             const msg = preferenceMessage(action.args);
             if (msg) ctx.out.write(msg);
           }
-          continue;
-        case 'clear':
-          // linenoiseClearScreen writes this to stdout even when it is not a terminal
-          tail = tail.then(() => void (fatal || ctx.out.write('\x1b[H\x1b[2J')));
-          continue;
-        case 'connect':
-          await settle();
+        });
+      case 'connect':
+        return settle().then(async () => {
           brokenBy = undefined;
           failedEpoch = -1; // a new session counts its connects from 0
           if (hooks.onConnect) await hooks.onConnect(action.host, action.port);
-          continue;
-        case 'command':
-          break;
-      }
-      const { args, repeat } = action;
-      if (brokenBy !== undefined && !isHelp(args)) {
-        await settle();
-        printConnectionError(ctx, brokenBy);
-        fatal = true;
+        });
+      case 'command':
         break;
+    }
+    const { args, repeat } = action;
+    if (brokenBy !== undefined && !isHelp(args)) {
+      const err = brokenBy;
+      return settle().then(() => {
+        printConnectionError(ctx, err);
+        fatal = true;
+      });
+    }
+    // A command is pipelined only on a connection that has already answered one sent alone, and
+    // not right after one that may end or change it (QUIT, CLIENT KILL…). A connection that the
+    // server drops at once (a closed port, QUIT) then costs one command, as in redis-cli, and not
+    // a window of commands whose fate is unknown.
+    if (!pipeline || runsAlone(args) || !ctx.session.isConnected || repeat !== 1 || provenOn !== ctx.session.connects) {
+      return runAlone(args, repeat);
+    }
+    // isConnected was true just above and sendWith() writes synchronously: this command is on the wire.
+    sendPipelined(args);
+    if (unanswered >= WINDOW) return fallTo(WINDOW / 2).then(() => ctx.out.flush());
+    return undefined;
+  };
+
+  const lines = new LineSplitter();
+  try {
+    read: for await (const chunk of input as AsyncIterable<Buffer>) {
+      lines.feed(chunk);
+      let line: Buffer | undefined;
+      while ((line = lines.next()) !== undefined) {
+        const wait = step(line);
+        if (wait !== undefined) await wait;
+        if (fatal || quit) break read;
       }
-      // A command is pipelined only on a connection that has already answered one sent alone, and
-      // not right after one that may end or change it (QUIT, CLIENT KILL…). A connection that the
-      // server drops at once (a closed port, QUIT) then costs one command, as in redis-cli, and not
-      // a window of commands whose fate is unknown.
-      if (!pipeline || runsAlone(args) || !ctx.session.isConnected || repeat !== 1 || provenOn !== ctx.session.connects) {
-        await settle();
-        if (fatal) break;
-        const t0 = Date.now();
-        const outcome = await runCommand(ctx, args, repeat);
-        if (outcome === 'fatal') {
-          fatal = true;
-          break;
-        }
-        provenOn = outcome === 'ok' && !runsAlone(args) && ctx.session.isConnected ? ctx.session.connects : -1;
-        printElapsed(ctx, Date.now() - t0);
-        continue;
-      }
-      const epoch = ctx.session.connects;
-      // isConnected was true just above and send() writes synchronously: this command is on the wire.
-      const reply = ctx.session.send(args);
-      unanswered++;
-      gate.sent();
-      reply.catch(() => undefined);
-      const printed = tail.then(() => reply).then(
-        (v: RespValue) => {
-          unanswered--;
-          printReply(ctx, args, v);
-          gate.done();
-          trackState(ctx, args, v);
-        },
-        // The connection failed under pipelined commands. At most once: none of them is sent again,
-        // whatever their fate. The first prints redis-cli's error and how many were left without a
-        // reply; the next unread line goes on a new connection (the sequential path reconnects).
-        async (err: unknown) => {
-          gate.done();
-          const lost = unanswered;
-          unanswered--;
-          if (fatal || failedEpoch === epoch) return;
-          failedEpoch = epoch;
-          await ctx.out.flush();
-          printConnectionError(ctx, err);
-          ctx.session.close();
-          fatal = isFatalReadError(err);
-          // A protocol error ends the run as in redis-cli (the server does not speak RESP): no count.
-          const msg = err instanceof ProtocolError ? undefined : unansweredMessage(lost, args);
-          if (msg !== undefined) ctx.err(msg);
-        },
-      );
-      tail = printed;
-      queue.push(printed);
-      if (queue.length >= WINDOW) {
-        await queue[queue.length - WINDOW / 2];
-        queue.splice(0, queue.length - WINDOW / 2);
-        await ctx.out.flush();
-      }
+    }
+    if (!fatal && !quit) {
+      const last = lines.end();
+      if (last !== undefined) await step(last);
     }
     await settle();
   } finally {

@@ -84,6 +84,8 @@ const INT64_MIN_DIGITS = '9223372036854775808';
 const DOUBLE_TEXT = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
 
 const EMPTY = Buffer.alloc(0);
+/** The `+OK` reply (see scalarValue). */
+const OK_REPLY: RespValue = Object.freeze({ kind: 'simple', value: Buffer.from('OK', 'latin1') }) as RespValue;
 
 /** 1 for the type bytes whose reply is one line. */
 const LINE_TYPES = new Uint8Array(256);
@@ -383,6 +385,8 @@ export class RespDecoder {
         value = { kind: 'null', from: 'array' };
         break;
       case RESP_TYPE.SIMPLE_STRING:
+        // `+OK`, the reply of most writes, is one shared value (never changed: values are read-only)
+        if (end - start === 2 && chunk[start] === 0x4f && chunk[start + 1] === 0x4b && this.attributes === undefined) return OK_REPLY;
         value = { kind: 'simple', value: chunk.subarray(start, end) };
         break;
       case RESP_TYPE.SIMPLE_ERROR:
