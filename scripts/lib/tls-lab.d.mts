@@ -59,6 +59,15 @@ export interface LabCerts {
   clientEncKey: string;
   /** PKCS#12 of client cert + key + CA; password P12_PASSPHRASE; loads with Node's `pfx`. */
   clientP12: string;
+  /**
+   * Deliberately weak server cert for the weak-settings tests: RSA 1024 bits, signed with SHA-1 by
+   * `ca`, SAN `DNS:localhost, IP:127.0.0.1`. redis-server loads it only at OpenSSL security level 0:
+   * start it with OPENSSL_CONF=`weakOpensslConf`.
+   */
+  weakCert: string;
+  weakKey: string;
+  /** An openssl.cnf setting security level 0 and TLS 1.0 as the minimum (for the weak server only). */
+  weakOpensslConf: string;
   /** Folder with one file, `my-ca.pem` (a copy of `ca`), and no hash links. */
   caDir: string;
   caDirFile: string;
@@ -105,6 +114,8 @@ export interface StartRedisOptions {
   readyTimeoutMs?: number;
   /** Default 'redis-server' from PATH. */
   redisServer?: string;
+  /** Added to the server's environment, e.g. { OPENSSL_CONF: certs.weakOpensslConf }. */
+  env?: Record<string, string>;
 }
 
 export interface RedisHandle {

@@ -14,7 +14,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 
 /** Bump when the set of files or how they are made changes: cached certificates are then remade. */
-export const CERTS_VERSION = 'tredis-lab-certs-v1';
+export const CERTS_VERSION = 'tredis-lab-certs-v2';
 
 /** Passphrase of client-enc.key. */
 export const CLIENT_KEY_PASSPHRASE = 's3cret-pass';
@@ -60,6 +60,9 @@ const CERT_FILES = /** @type {const} */ ({
   clientEncCert: 'client-enc.crt',
   clientEncKey: 'client-enc.key',
   clientP12: 'client.p12',
+  weakCert: 'weak.crt',
+  weakKey: 'weak.key',
+  weakOpensslConf: 'weak-openssl.cnf',
   caDir: 'cadir',
   caDirFile: 'cadir/my-ca.pem',
 });
@@ -120,6 +123,19 @@ unique_subject = no
 email_in_dn = no
 [ policy_any ]
 commonName = supplied
+`;
+
+// For the deliberately weak server only (OPENSSL_CONF of that redis-server): OpenSSL 3 loads a
+// 1024-bit RSA key and offers TLS 1.0/1.1 only at security level 0.
+const WEAK_OPENSSL_CNF = `# written by scripts/lib/tls-lab.mjs: security level 0 for the weak test server
+openssl_conf = default_conf
+[ default_conf ]
+ssl_conf = ssl_sect
+[ ssl_sect ]
+system_default = system_default_sect
+[ system_default_sect ]
+CipherString = DEFAULT:@SECLEVEL=0
+MinProtocol = TLSv1
 `;
 
 // ---------------------------------------------------------------------------------------------
@@ -305,6 +321,7 @@ async function generateInto(stage) {
     wrongHost: csr('wronghost', 'wrong.example.com'),
     inter: csr('inter-ca', 'tredis test intermediate CA'),
     leafChain: csr('leaf-chain', 'localhost (via intermediate)'),
+    weak: openssl(stage, ['req', '-new', '-newkey', 'rsa:1024', '-noenc', '-keyout', 'weak.key', '-out', 'weak.csr', '-subj', subj('localhost (weak)')]),
   };
 
   const afterRoot = async (/** @type {Promise<unknown>} */ c, /** @type {() => Promise<unknown>} */ f) => {
@@ -344,6 +361,14 @@ async function generateInto(stage) {
       const inter = await readFile(path.join(stage, 'inter-ca.crt'), 'utf8');
       await writeFile(path.join(stage, 'leaf-fullchain.crt'), leaf + inter);
     }),
+    afterRoot(csrs.weak, async () => {
+      // SHA-1 (openssl x509 -sha1): the signature OpenSSL 3 refuses at security level 1 and above
+      await openssl(stage, [
+        'x509', '-req', '-in', 'weak.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', serial(),
+        '-days', '825', '-sha1', '-extfile', 'openssl.cnf', '-extensions', 'server_ext', '-out', 'weak.crt',
+      ]);
+      await writeFile(path.join(stage, 'weak-openssl.cnf'), WEAK_OPENSSL_CNF);
+    }),
     (async () => {
       await Promise.all([otherCa, csrs.otherServer]);
       await sign(stage, 'other-server', 'other-ca', 'server_ext', 825);
@@ -366,6 +391,10 @@ async function generateInto(stage) {
  * @param {string} stage
  */
 async function checkGenerated(stage) {
+  const weak = new X509Certificate(await readFile(path.join(stage, 'weak.crt')));
+  if (weak.publicKey.asymmetricKeyDetails?.modulusLength !== 1024) {
+    throw new Error('tls-lab: this openssl did not make a 1024-bit RSA key for weak.crt (the weak-settings tests need one)');
+  }
   const encKey = await readFile(path.join(stage, 'client-enc.key'), 'utf8');
   if (!/^-----BEGIN [A-Z ]*ENCRYPTED[A-Z ]*-----/m.test(encKey)) {
     throw new Error('tls-lab: client-enc.key is not an ENCRYPTED PEM');
@@ -490,7 +519,7 @@ async function startRedisOnce(opts) {
   const fd = openSync(logFile, 'a');
   let child;
   try {
-    child = spawn(opts.redisServer ?? 'redis-server', args, { stdio: ['ignore', fd, fd], cwd: dir });
+    child = spawn(opts.redisServer ?? 'redis-server', args, { stdio: ['ignore', fd, fd], cwd: dir, env: opts.env ? { ...process.env, ...opts.env } : process.env });
   } finally {
     closeSync(fd);
   }

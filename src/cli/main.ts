@@ -342,6 +342,9 @@ async function runCluster(flags: Flags, cfg: RunConfig): Promise<number> {
       err,
       color: (process.env.TERM ?? '').includes('xterm'),
       isTty: process.stdout.isTTY === true,
+      tls: cfg.connection.tls !== undefined,
+      json: flags.output === 'json',
+      handshakeJson: flags.showHandshake === 'json',
       session: (ip, port, hostname) => {
         const connection = retarget(cfg.connection, { host: ip, port });
         return new Session(connection, setup, { onNotice: err }, planFor({ ...connection, host: hostname ?? ip }));

@@ -2,7 +2,11 @@ import { styleText } from 'node:util';
 import type { Session, SessionHooks } from '../client/session.js';
 import { expiryWarnings, mayWarnOfExpiry } from '../connection/handshake.js';
 import type { TlsSettled } from '../connection/transport.js';
+import { canProbe, probeWeakTls } from '../connection/tls-probe.js';
 import { loadHandshakeTable, renderHandshakeJson, renderHandshakeText, type TableConstructor } from '../format/handshake.js';
+
+/** Each probe handshake of --show-handshake waits at most this long (a loopback one takes a few ms). */
+const PROBE_TIMEOUT_MS = 1500;
 
 /** What `--show-handshake` prints, and where. */
 export interface HandshakeReporterOptions {
@@ -57,6 +61,13 @@ export async function createHandshakeReporter(opts: HandshakeReporterOptions): P
         } catch {
           // a certificate Node could not parse again: the handshake report will say more
         }
+      },
+      // The probe handshakes (TLS 1.0/1.1 only, non-AEAD ciphers only) are part of the report: made
+      // once the connection is verified, to the address it reached, before the report is printed.
+      onTransportOpen: async (t, s) => {
+        const plan = s.lastTls?.plan;
+        if (opts.mode === undefined || !plan || s.config.socketPath !== undefined || s.lastTls?.failure || !canProbe(plan, s.tlsFacts?.sharedSigalgs ?? [])) return;
+        s.tlsProbes = await probeWeakTls({ address: t.address, port: s.config.port, plan, timeoutMs: PROBE_TIMEOUT_MS });
       },
       onFirstReply: () => print(session()),
       onConnectionFailed: (e) => print(session(), e),

@@ -8,6 +8,7 @@ import { openTransport, probeTls, describeEndpoint, type TlsSettled, type Transp
 import { explainHandshakeError } from '../connection/tls-errors.js';
 import { strerror } from '../connection/errno.js';
 import { buildHandshakeReport, captureTlsFacts, refreshTlsFacts, type HandshakeReport, type TlsFacts } from '../connection/handshake.js';
+import type { TlsProbes } from '../connection/weak-settings.js';
 import { RESP_EVENT, RespDecoder } from '../resp/decoder.js';
 import { CommandBatch } from '../resp/encoder.js';
 import { RESP_TYPE, type RespValue } from '../resp/value.js';
@@ -44,6 +45,11 @@ export interface SessionHooks {
   onKeylog?: ((line: Buffer) => void) | undefined;
   /** A connect attempt starts (for --show-handshake: one report per attempt). */
   onConnectStart?: (() => void) | undefined;
+  /**
+   * Awaited once the transport is open and verified, before AUTH/SELECT/HELLO: --show-handshake
+   * makes its probe handshakes (connection/tls-probe.ts) here, so that they are in the report.
+   */
+  onTransportOpen?: ((t: { address: string; family: number }, session: Session) => Promise<void>) | undefined;
   /** The first reply after AUTH/SELECT/HELLO arrived; called before it is handed to anyone. */
   onFirstReply?: (() => void) | undefined;
   /** A connect attempt failed, or the connection failed; may be called twice for one error. */
@@ -121,6 +127,8 @@ export class Session {
   firstPeerCertificate: import('node:tls').DetailedPeerCertificate | undefined;
   /** What the TLS socket of the latest connect reported, kept after the socket is gone. */
   tlsFacts: TlsFacts | undefined;
+  /** What the probe handshakes of the latest connect found (set by the onTransportOpen hook), if they ran. */
+  tlsProbes: TlsProbes | undefined;
   /** The address of the latest successful connect. */
   remote: { address: string; family: number } | undefined;
 
@@ -167,6 +175,7 @@ export class Session {
     this.firstWriteAt = undefined;
     this.lastTls = undefined;
     this.tlsFacts = undefined;
+    this.tlsProbes = undefined;
     this.remote = undefined;
     this.timings = {};
     this.hooks.onConnectStart?.();
@@ -202,6 +211,7 @@ export class Session {
       sock.on('close', () => this.onSocketEnd(undefined));
       this.connects++;
       this.currentDb = 0;
+      await this.hooks.onTransportOpen?.({ address: t.address, family: t.family }, this);
       await this.sendSetupCommandsWithin(Math.max(1, deadline - Date.now()));
       this.setupDone = true;
     } catch (err) {
@@ -227,6 +237,7 @@ export class Session {
       firstPeerCertificate: this.firstPeerCertificate,
       timings: this.timings,
       remote: this.remote,
+      probes: this.tlsProbes,
       error: error ?? this.failure,
     });
   }

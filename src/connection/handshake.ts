@@ -13,6 +13,7 @@ import { curveAlias, describeCertificate, describeExpiry } from './certificate.j
 import { children, readTlv } from './der.js';
 import { chainOf, describeTrust, sansOf, type TlsExplanation } from './tls-errors.js';
 import type { TlsSettled, TransportTimings } from './transport.js';
+import { findWeaknesses, type TlsProbes, type TlsWeakness } from './weak-settings.js';
 
 // ---------------------------------------------------------------------------------------------
 // The report: plain data, stable JSON (schema "tredis-cli.handshake/1", documented field by field
@@ -174,6 +175,8 @@ export interface TlsReport {
     /** The sentence shown in the text report. */
     sentence: string;
   };
+  /** The probe handshakes (TLS 1.0/1.1 only; non-AEAD ciphers only), or null when they did not run. */
+  probes: TlsProbes | null;
   /** --pin-sha256, when given. */
   pin: { expected: string[]; actual: string; matched: boolean } | null;
   clientCertificate: {
@@ -237,6 +240,8 @@ export interface HandshakeReport {
   tls: TlsReport | null;
   /** Lines also printed as warnings on stderr (certificates expiring within 14 days, --insecure, …). */
   warnings: string[];
+  /** Weak TLS settings (weak-settings.ts), each with the redis.conf line or certificate change that fixes it. */
+  weaknesses: TlsWeakness[];
   verdict: HandshakeVerdict;
 }
 
@@ -306,6 +311,8 @@ export interface HandshakeInput {
   remote: { address: string; family: number } | undefined;
   /** The error that ended the attempt or the connection, if any. */
   error: unknown;
+  /** The probe handshakes of this connect, when they ran. */
+  probes?: TlsProbes | undefined;
   now?: Date | undefined;
 }
 
@@ -476,6 +483,7 @@ export function buildHandshakeReport(input: HandshakeInput): HandshakeReport {
   const err = input.error as (Error & { code?: string; hint?: string }) | undefined;
   const tls = cfg.tls ? buildTls(cfg.tls, input, now) : null;
   const warnings = tls ? expiryWarnings(tls) : [];
+  const weaknesses = findWeaknesses(tls, tls?.probes ?? null);
   const verdict = buildVerdict(input, tls, err, timings);
   if (tls && tls.verifyMode === 'none' && tls.negotiated) warnings.push('--insecure: the server was not verified; anyone on the path could read and change this connection');
   return {
@@ -487,8 +495,21 @@ export function buildHandshakeReport(input: HandshakeInput): HandshakeReport {
     timings,
     tls,
     warnings,
-    verdict,
+    weaknesses,
+    verdict: explainWeakFailure(verdict, weaknesses),
   };
+}
+
+/**
+ * OpenSSL reports a SHA-1 signature or a short key below its security level as a verify error Node
+ * names UNSPECIFIED: when the chain has such a weakness, it is the likely cause, and its fix the hint.
+ */
+function explainWeakFailure(v: HandshakeVerdict, weak: TlsWeakness[]): HandshakeVerdict {
+  if (v.status !== 'failed' || v.code !== 'UNSPECIFIED') return v;
+  const cause = weak.find((w) => w.code === 'SHA1_SIGNATURE' || w.code === 'RSA_KEY_TOO_SHORT');
+  if (!cause) return v;
+  const reason = `${v.reason ?? 'certificate verification failed'}: ${cause.what}`;
+  return { ...v, reason, summary: `FAILED at ${v.stage ?? 'verify'}: ${reason}`, hint: cause.fix };
 }
 
 function buildTls(tlsCfg: TlsConfig, input: HandshakeInput, now: Date): TlsReport {
@@ -572,6 +593,7 @@ function buildTls(tlsCfg: TlsConfig, input: HandshakeInput, now: Date): TlsRepor
       failedDepth,
     },
     identity,
+    probes: input.probes ?? null,
     pin: st?.pinCheck ?? null,
     clientCertificate: client,
   };

@@ -198,6 +198,11 @@ function clientCertText(r: HandshakeReport, p: Painter): Row[] {
   return rows;
 }
 
+/** One row per weak setting: what is weak, then the line that fixes it. */
+function weaknessRows(r: HandshakeReport, p: Painter): Row[] {
+  return r.weaknesses.map((w) => ({ label: w.severity, value: `${p(w.severity === 'high' ? 'red' : 'yellow', `! ${w.what}`)}\nfix: ${w.fix}` }));
+}
+
 function sections(r: HandshakeReport, p: Painter, tableWidth: number | undefined): Section[] {
   const out: Section[] = [];
   const conn: Row[] = [];
@@ -240,9 +245,14 @@ function sections(r: HandshakeReport, p: Painter, tableWidth: number | undefined
       const chainText: Record<string, string> = { ok: `${p('green', '✓')} verified against ${tls.trust.description}`, skipped: p('yellow', '– not verified (--insecure)'), 'not-run': p('dim', '– not run: the handshake did not complete') };
       checks.unshift({ label: 'chain', value: chainText[tls.verification.chain] ?? tls.verification.chain });
     }
+    for (const [label, probe] of tls.probes ? ([['TLS 1.0/1.1', tls.probes.legacyProtocols], ['non-AEAD', tls.probes.nonAeadCiphers]] as const) : []) {
+      const text = probe.status === 'accepted' ? p('red', `✗ accepted (${probe.protocol ?? '?'} ${probe.cipher ?? '?'})`) : probe.status === 'refused' ? `${p('green', '✓')} refused (${probe.detail ?? ''})` : p('yellow', `– not probed: ${probe.detail ?? ''}`);
+      checks.push({ label, value: text });
+    }
     out.push({ title: 'Checks', rows: checks });
     out.push({ title: 'Client cert', rows: clientCertText(r, p) });
   }
+  if (r.weaknesses.length > 0) out.push({ title: 'Weak settings', rows: weaknessRows(r, p) });
   const verdict: Row[] = [];
   for (const w of r.warnings) verdict.push({ label: 'warning', value: p('yellow', w) });
   const v = r.verdict;

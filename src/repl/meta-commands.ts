@@ -49,7 +49,14 @@ async function runTls(mc: MetaContext, argv: readonly string[]): Promise<void> {
     mc.print(':tls: not available\n');
     return;
   }
-  const text = render(mc.session.handshakeReport(), { color: mc.color && !json, json, ...(mc.width !== undefined ? { width: mc.width } : {}) });
+  // The weak-settings probes (TLS 1.0/1.1, non-AEAD ciphers) once per connection, as --show-handshake makes them.
+  const s = mc.session;
+  const plan = s.lastTls?.plan;
+  if (s.tlsProbes === undefined && plan && s.remote && s.config.socketPath === undefined && !s.lastTls?.failure && s.isConnected) {
+    const { canProbe, probeWeakTls } = await import('../connection/tls-probe.js');
+    if (canProbe(plan, s.tlsFacts?.sharedSigalgs ?? [])) s.tlsProbes = await probeWeakTls({ address: s.remote.address, port: s.config.port, plan, timeoutMs: 1500 });
+  }
+  const text = render(s.handshakeReport(), { color: mc.color && !json, json, ...(mc.width !== undefined ? { width: mc.width } : {}) });
   mc.print(text.endsWith('\n') ? text : `${text}\n`);
 }
 

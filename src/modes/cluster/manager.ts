@@ -79,6 +79,12 @@ export interface ManagerIo {
   session: (ip: string, port: number, hostname: string | undefined) => Session;
   /** Asks a yes/no question on the terminal (redis-cli's confirmWithYes). */
   ask: (question: string) => Promise<boolean>;
+  /** --tls was given: node sessions are TLS (tls-audit). */
+  tls?: boolean | undefined;
+  /** --json: tls-audit prints its JSON report instead of the table. */
+  json?: boolean | undefined;
+  /** --show-handshake=json: tls-audit also writes each node's handshake report to stderr (JSON Lines). */
+  handshakeJson?: boolean | undefined;
 }
 
 type Level = 'info' | 'warn' | 'err' | 'ok';

@@ -27,6 +27,8 @@ const TABLE: Array<[string, number, Proc | undefined]> = [
     cm.io.out.write(helpText());
     return false; // clusterManagerCommandHelp returns 0: redis-cli exits 1 after help
   }],
+  // beyond redis-cli: loaded when used
+  ['tls-audit', -1, async (cm, c) => (await import('./tls-audit.js')).commandTlsAudit(cm, c.args)],
 ];
 
 /** Registers more subcommands (one file per group). */

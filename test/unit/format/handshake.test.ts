@@ -64,10 +64,12 @@ function verified(): HandshakeReport {
       },
       verification: { chain: 'ok', code: null, reason: null, hint: null, failedDepth: null },
       identity: { status: 'matched', name: 'localhost', matchedSan: 'DNS:localhost', sentence: 'SAN DNS:localhost matched host "localhost"' },
+      probes: null,
       pin: null,
       clientCertificate: { requested: false, basis: 'the server sent no CertificateRequest', source: null, encryptedKey: false, sent: false, certificate: null, acceptedSigalgs: [] },
     },
     warnings: ['the server certificate "localhost" expires in 5 days (2027-01-01)'],
+    weaknesses: [],
     verdict: { ok: true, status: 'verified', code: null, stage: null, summary: 'connected with TLSv1.3 TLS_AES_256_GCM_SHA384; chain verified; host name matched', reason: null, hint: null },
   };
 }
