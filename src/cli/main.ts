@@ -336,6 +336,8 @@ async function runCluster(flags: Flags, cfg: RunConfig): Promise<number> {
   const out = new StreamSink(process.stdout);
   const err = (line: string) => process.stderr.write(`${line}\n`);
   const setup = { user: cfg.setup.user, password: cfg.setup.password, db: 0, switchToResp3: false };
+  // mirrors main(): --cluster-from-askpass asks before anything connects
+  if (flags.clusterOpts.fromAskpass) flags.clusterOpts.fromPass = await askSecret('Please input import source node password: ');
   try {
     return await runClusterManager({ ...flags.clusterCommand!, opts: { ...defaultClusterOptions(), ...flags.clusterOpts } }, {
       out,
@@ -345,10 +347,11 @@ async function runCluster(flags: Flags, cfg: RunConfig): Promise<number> {
       tls: cfg.connection.tls !== undefined,
       json: flags.output === 'json',
       handshakeJson: flags.showHandshake === 'json',
-      session: (ip, port, hostname) => {
+      session: (ip, port, hostname, o) => {
         const connection = retarget(cfg.connection, { host: ip, port });
-        return new Session(connection, setup, { onNotice: err }, planFor({ ...connection, host: hostname ?? ip }));
+        return new Session(connection, o?.noAuth ? { db: 0, switchToResp3: false } : setup, { onNotice: err }, planFor({ ...connection, host: hostname ?? ip }));
       },
+      auth: { user: cfg.setup.user, password: cfg.setup.password },
       ask: async (question) => {
         // mirrors confirmWithYes: the first bytes read from stdin must be "yes"
         out.write(`${question} (type 'yes' to accept): `);

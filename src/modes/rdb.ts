@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { strerror } from '../connection/errno.js';
 import { ModeError, TredisError } from '../errors.js';
 import type { ModeContext } from './context.js';
-import { readPayload, sendReplconf, startSync, } from './sync.js';
+import { readPayload, sendReplconf, startSync, type SyncContext } from './sync.js';
 
 export interface RdbOptions {
   /** Target path; `-` writes the payload to stdout. */
@@ -22,6 +22,11 @@ export interface RdbOptions {
   functionsOnly: boolean;
   /** Longest silence of the master before giving up (ms). */
   idleMs: number;
+  /**
+   * SYNC alone, without the REPLCONF lines: what getRDB does for each primary in --cluster backup
+   * (redis-cli 7.0.15 sends no REPLCONF there, so the master announces a length, not an EOF mark).
+   */
+  plainSync?: boolean;
 }
 
 /** Where the payload goes: a temporary file renamed at the end, or stdout. */
@@ -86,7 +91,7 @@ async function openFileTarget(file: string): Promise<Target> {
   };
 }
 
-function stdoutTarget(ctx: ModeContext): Target {
+function stdoutTarget(ctx: Pick<ModeContext, 'out'>): Target {
   return {
     async write(chunk) {
       ctx.out.write(chunk);
@@ -98,13 +103,15 @@ function stdoutTarget(ctx: ModeContext): Target {
 }
 
 /** Runs --rdb / --functions-rdb on a connected session. Returns the exit code; throws on failure. */
-export async function runRdb(ctx: ModeContext, opts: RdbOptions): Promise<number> {
+export async function runRdb(ctx: SyncContext & Pick<ModeContext, 'out'>, opts: RdbOptions): Promise<number> {
   const toStdout = opts.file === '-';
   // Opened before SYNC, so that an unwritable path fails without making the server fork for nothing.
   const target = toStdout ? stdoutTarget(ctx) : await openFileTarget(opts.file);
   try {
-    await sendReplconf(ctx, 'capa', 'eof');
-    await sendReplconf(ctx, 'rdb-only', '1');
+    if (!opts.plainSync) {
+      await sendReplconf(ctx, 'capa', 'eof');
+      await sendReplconf(ctx, 'rdb-only', '1');
+    }
     if (opts.functionsOnly && !(await sendReplconf(ctx, 'rdb-filter-only', 'functions'))) {
       throw new ModeError('Failed requesting functions only RDB from server, aborting', 'the server must be Redis 7.0 or later, and the user allowed to run REPLCONF');
     }

@@ -8,6 +8,9 @@ import type { Socket } from 'node:net';
 import { ModeError } from '../errors.js';
 import type { ModeContext } from './context.js';
 
+/** What the replication handshake uses of a mode's context (the cluster backup has no full one). */
+export type SyncContext = Pick<ModeContext, 'session' | 'err' | 'signal'>;
+
 /** RDB_EOF_MARK_SIZE: the random delimiter a diskless master ends its payload with. */
 export const EOF_MARK_SIZE = 40;
 
@@ -15,7 +18,7 @@ export const EOF_MARK_SIZE = 40;
  * `REPLCONF arg1 arg2`, announced on stderr as redis-cli does. An error reply is not fatal (old
  * servers lack some options): it is printed and `false` returned.
  */
-export async function sendReplconf(ctx: ModeContext, arg1: string, arg2: string): Promise<boolean> {
+export async function sendReplconf(ctx: SyncContext, arg1: string, arg2: string): Promise<boolean> {
   ctx.err(`sending REPLCONF ${arg1} ${arg2}`);
   const reply = await ctx.session.send(['REPLCONF', arg1, arg2]);
   if (reply.kind === 'error') {
@@ -128,7 +131,7 @@ export interface SyncStart {
  * newlines a master sends while it prepares the RDB. Mirrors sendSync (redis-cli 7.0.15): a `-ERR`
  * line is "SYNC with master failed: …", a closed connection "Error reading bulk length while SYNCing".
  */
-export async function startSync(ctx: ModeContext, idleMs: number, command: Buffer = Buffer.from('SYNC\r\n')): Promise<SyncStart> {
+export async function startSync(ctx: SyncContext, idleMs: number, command: Buffer = Buffer.from('SYNC\r\n')): Promise<SyncStart> {
   const socket = ctx.session.detach();
   const source = new ByteSource(socket);
   try {
@@ -140,7 +143,7 @@ export async function startSync(ctx: ModeContext, idleMs: number, command: Buffe
   }
 }
 
-async function readSyncHeader(ctx: ModeContext, source: ByteSource, idleMs: number): Promise<SyncStart> {
+async function readSyncHeader(ctx: SyncContext, source: ByteSource, idleMs: number): Promise<SyncStart> {
   const idle = () => new ModeError(`Error reading bulk length while SYNCing: no byte from the master for ${idleMs / 1000} s`, 'the master sends a newline every second while it prepares the RDB; -t SECONDS sets how long to wait');
   let line = Buffer.alloc(0);
   for (;;) {
@@ -238,7 +241,7 @@ export class EofMarkSplitter {
  * Reads the RDB payload announced by `startSync` and hands it to `sink` chunk by chunk; returns the
  * payload size; bytes that followed it stay in `start.source`. `idleMs` bounds the silence between chunks.
  */
-export async function readPayload(ctx: ModeContext, start: SyncStart, idleMs: number, sink: (chunk: Buffer) => Promise<void> | void, errorText: string): Promise<bigint> {
+export async function readPayload(ctx: SyncContext, start: SyncStart, idleMs: number, sink: (chunk: Buffer) => Promise<void> | void, errorText: string): Promise<bigint> {
   const { source, payload } = start;
   const idle = () => new ModeError(`${errorText}: no byte from the master for ${idleMs / 1000} s`, '-t SECONDS sets how long to wait');
   let bytes = 0n;

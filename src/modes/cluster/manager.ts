@@ -75,8 +75,13 @@ export interface ManagerIo {
   color: boolean;
   /** A terminal on stdout: long operations show progress. */
   isTty: boolean;
-  /** A session for one node: connect to `ip:port`, TLS checks against `hostname` when given. */
-  session: (ip: string, port: number, hostname: string | undefined) => Session;
+  /**
+   * A session for one node: connect to `ip:port`, TLS checks against `hostname` when given.
+   * `noAuth`: no AUTH at connect (the import source, which gets --cluster-from-user/pass instead).
+   */
+  session: (ip: string, port: number, hostname: string | undefined, o?: { noAuth?: boolean }) => Session;
+  /** The cluster's own credentials (-a/--user), which MIGRATE passes on (import). */
+  auth?: { user?: string | undefined; password?: string | undefined } | undefined;
   /** Asks a yes/no question on the terminal (redis-cli's confirmWithYes). */
   ask: (question: string) => Promise<boolean>;
   /** --tls was given: node sessions are TLS (tls-audit). */
@@ -138,6 +143,17 @@ export class ClusterManager {
       this.sessions.delete(n);
       return false;
     }
+  }
+
+  /** The node's connected session (taken over by SYNC in backup); undefined before connect. */
+  sessionOf(n: CmNode): Session | undefined {
+    return this.sessions.get(n);
+  }
+
+  /** Forgets a node's session after its connection was handed over (getRDB's node->context = NULL). */
+  dropSession(n: CmNode): void {
+    this.sessions.get(n)?.close();
+    this.sessions.delete(n);
   }
 
   isConnected(n: CmNode): boolean {

@@ -2,7 +2,9 @@
  * --cluster SUBCOMMAND: validation and dispatch (validateClusterManagerCommand and
  * clusterManagerMode, redis-cli 7.0.15). Returns the exit code: 0 when the subcommand succeeded.
  */
+import { commandBackup } from './backup.js';
 import { commandCreate } from './create.js';
+import { commandImport } from './import.js';
 import { commandAddNode, commandDelNode } from './nodes.js';
 import { commandCall, commandCheck, commandInfo, commandSetTimeout, helpText } from './inspect.js';
 import { ClusterManager, type ClusterCommand, type ManagerIo } from './manager.js';
@@ -21,8 +23,8 @@ const TABLE: Array<[string, number, Proc | undefined]> = [
   ['del-node', 2, (cm, c) => commandDelNode(cm, c.args)],
   ['call', -2, (cm, c, x) => commandCall(cm, c.args, x.mbDelim)],
   ['set-timeout', 2, (cm, c) => commandSetTimeout(cm, c.args)],
-  ['import', 1, undefined],
-  ['backup', 2, undefined],
+  ['import', 1, (cm, c) => commandImport(cm, c.args)],
+  ['backup', 2, (cm, c) => commandBackup(cm, c.args)],
   ['help', 0, async (cm) => {
     cm.io.out.write(helpText());
     return false; // clusterManagerCommandHelp returns 0: redis-cli exits 1 after help
