@@ -4,6 +4,7 @@
  */
 import { commandBackup } from './backup.js';
 import { commandCreate } from './create.js';
+import { commandFix } from './fix.js';
 import { commandImport } from './import.js';
 import { commandAddNode, commandDelNode } from './nodes.js';
 import { commandCall, commandCheck, commandInfo, commandSetTimeout, helpText } from './inspect.js';
@@ -16,7 +17,7 @@ const TABLE: Array<[string, number, Proc | undefined]> = [
   ['create', -2, (cm, c) => commandCreate(cm, c.args)],
   ['check', -1, (cm, c) => commandCheck(cm, c.args)],
   ['info', -1, (cm, c) => commandInfo(cm, c.args)],
-  ['fix', -1, undefined],
+  ['fix', -1, (cm, c) => commandFix(cm, c.args)],
   ['reshard', -1, undefined],
   ['rebalance', -1, undefined],
   ['add-node', 2, (cm, c) => commandAddNode(cm, c.args)],
