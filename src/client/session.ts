@@ -74,9 +74,10 @@ export interface ReplyStream {
   /**
    * The decoder holds the next event of this reply (the first one on the first call): consume it and
    * the following ones (`read()`); return the value `send()` resolves with once the reply is complete,
-   * or `undefined` after `read()` returned NONE.
+   * or `undefined` after `read()` returned NONE. It may instead have the reply built whole from its
+   * first event (`decoder.adopt()`): the session then finishes it with `next()`. `args`: the command.
    */
-  take(decoder: RespDecoder): RespValue | undefined;
+  take(decoder: RespDecoder, args: CommandArgs): RespValue | undefined;
   /** Output cannot take more for now: the socket is paused until the promise settles. */
   congestion(): Promise<void> | undefined;
 }
@@ -447,6 +448,7 @@ export class Session {
       let v: RespValue | undefined;
       if (stream === undefined || d.isBuilding) {
         v = d.next();
+        if (v !== undefined) this.streaming = false; // a reply the stream had built whole (adopt) is complete
       } else {
         if (d.read() === RESP_EVENT.NONE) break;
         if (!this.streaming && d.event === RESP_EVENT.AGGREGATE && d.type === RESP_TYPE.PUSH && d.depth === 1) {
@@ -456,7 +458,7 @@ export class Session {
         } else {
           this.streaming = true;
           used = stream;
-          v = stream.take(d);
+          v = stream.take(d, this.pending[this.head]!.args);
           if (v !== undefined) this.streaming = false;
         }
       }

@@ -19,6 +19,8 @@ const PASS_THROUGH = 64 * 1024;
 const SPACE = 0x20;
 /** Runs up to this long are copied byte by byte: cheaper than Buffer#copy for the short items of a long array. */
 const SHORT = 48;
+/** A flushed batch up to this size is copied out rather than handed over with the buffer. */
+const REUSE_UP_TO = 16 * 1024;
 
 export class BatchWriter {
   private buf: Buffer;
@@ -116,6 +118,12 @@ export class BatchWriter {
   /** Emits what is buffered (a no-op while something is held). */
   flush(): void {
     if (this.w === 0 || this.holds.length > 0) return;
+    if (this.w <= REUSE_UP_TO) {
+      // a short batch (one small reply of many, piped): copied out, and the buffer kept for the next
+      this.emit(Buffer.from(this.buf.subarray(0, this.w)));
+      this.w = 0;
+      return;
+    }
     this.emit(this.buf.subarray(0, this.w));
     this.buf = Buffer.allocUnsafe(BATCH);
     this.w = 0;

@@ -50,8 +50,16 @@ export interface ModeContext {
   help?: ((args: Buffer[]) => void | Promise<void>) | undefined;
   /** Aborted by Ctrl-C while a blocking or streaming command runs. */
   signal?: AbortSignal | undefined;
-  /** Sees every reply runCommand prints (the REPL learns key names from them). */
+  /**
+   * Sees every reply runCommand prints (the REPL learns key names from them); a reply printed as it
+   * decoded is seen as its outline (its kind, no elements).
+   */
   onReply?: ((args: Buffer[], reply: RespValue) => void) | undefined;
+  /**
+   * A reply to `args` opening an aggregate of `count` elements is built whole instead of printed as
+   * it decodes (the REPL keeps small KEYS and SCAN replies to learn key names from them).
+   */
+  keepsWhole?: ((args: ReadonlyArray<Buffer | string>, count: number) => boolean) | undefined;
   /** Receives pushes; modes swap it while streaming. */
   onPush: (v: RespValue) => void;
 }

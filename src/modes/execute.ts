@@ -1,4 +1,4 @@
-import type { ReplyStream } from '../client/session.js';
+import type { CommandArgs, ReplyStream } from '../client/session.js';
 import { ClusterError, ConnectError, errorLines, IoError, ProtocolError, ReplyTimeoutError, TredisError } from '../errors.js';
 import { endsServer, isForcedRaw, isHelp, isStreaming, isWord, startsReplication } from '../commands/traits.js';
 import { formatReply, formatReplyChunks } from '../format/reply.js';
@@ -37,36 +37,47 @@ export function printReply(ctx: ModeContext, args: Buffer[], reply: RespValue): 
 /**
  * Prints a reply while it decodes: an aggregate element by element, a large bulk string piece by
  * piece, in large batches. A top-level scalar is not printed here: it comes back whole, for the
- * checks that need it (-e, cluster redirects) and `printReply`.
+ * checks that need it (-e, cluster redirects) and `printReply`; so does a small aggregate the mode
+ * wants whole (`ctx.keepsWhole`: the REPL learns key names from KEYS and SCAN replies).
+ *
+ * One printer may serve many commands in a row (piped stdin: the replies of a pipeline come in
+ * order, so at most one is being streamed at a time): `printed` tells about the reply just taken.
  */
 export class PrintingStream implements ReplyStream {
   private formatter: ReplyFormatter | undefined;
-  private readonly writer: BatchWriter;
+  /** Made at the first streamed reply (most replies are scalars, printed whole), then reused. */
+  private writer: BatchWriter | undefined;
+  private outline: RespValue | undefined;
+  /** The reply just taken went to the output as it came (the value `send()` gave is only its outline). */
+  printed = false;
 
-  constructor(
-    private readonly ctx: ModeContext,
-    private readonly verbatim: boolean,
-  ) {
-    this.writer = new BatchWriter((chunk) => ctx.out.write(chunk));
-  }
+  constructor(private readonly ctx: ModeContext) {}
 
-  /** The reply went to the output as it came (the value `send()` gave is only its outline). */
-  get printed(): boolean {
-    return this.formatter !== undefined;
-  }
-
-  take(d: RespDecoder): RespValue | undefined {
+  take(d: RespDecoder, args: CommandArgs): RespValue | undefined {
     if (this.formatter === undefined) {
+      this.printed = false;
       if (d.event === RESP_EVENT.SCALAR && d.depth === 0) return d.scalarValue();
-      this.formatter = new ReplyFormatter(this.writer, this.ctx.format, this.verbatim);
+      if (d.event === RESP_EVENT.AGGREGATE && this.ctx.keepsWhole?.(args, d.count) === true) return d.adopt();
+      this.writer ??= new BatchWriter((chunk) => this.ctx.out.write(chunk));
+      this.formatter = new ReplyFormatter(this.writer, this.ctx.format, isForcedRaw(args));
       this.outline = outlineOf(d);
     }
     if (!this.formatter.take(d)) return undefined;
-    this.writer.flush();
+    this.writer!.flush();
+    this.formatter = undefined;
+    this.printed = true;
     return this.outline;
   }
 
-  private outline: RespValue | undefined;
+  /**
+   * The connection failed: a reply cut short is dropped with what of it is still batched (as
+   * redis-cli prints nothing of a reply it could not read whole), and the next starts afresh.
+   */
+  reset(): void {
+    this.formatter = undefined;
+    this.writer = undefined;
+    this.printed = false;
+  }
 
   congestion(): Promise<void> | undefined {
     return this.ctx.out.needsDrain ? this.ctx.out.flush() : undefined;
@@ -199,9 +210,8 @@ export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: numbe
   // Pipeline the repeats when nothing must happen between them.
   const window = ctx.intervalMs === 0 && !ctx.cluster && !isShutdown ? 1024 : 1;
   // One command at a time in flight: its reply can be printed as it decodes. (Pipelined repeats are
-  // printed whole and in order; the REPL keeps whole replies to learn key names from them.)
-  const streams = (repeat === 1 || window === 1) && ctx.onReply === undefined;
-  const verbatim = isForcedRaw(args);
+  // printed whole and in order.)
+  const streams = repeat === 1 || window === 1;
   let remaining = repeat;
   const inflight: Array<Promise<RespValue>> = [];
   const printers: Array<PrintingStream | undefined> = [];
@@ -215,7 +225,7 @@ export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: numbe
     while (more() || inflight.length > 0) {
       while (more() && inflight.length < window) {
         if (remaining > 0) remaining--;
-        const printer = streams ? new PrintingStream(ctx, verbatim) : undefined;
+        const printer = streams ? new PrintingStream(ctx) : undefined;
         if (ctx.session.isConnected) onWire++;
         const p = ctx.session.send(args, printer);
         printers.push(printer);

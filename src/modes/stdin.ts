@@ -3,7 +3,7 @@ import { isHelp, runsAlone } from '../commands/traits.js';
 import { ProtocolError } from '../errors.js';
 import type { RespValue } from '../resp/value.js';
 import type { ModeContext } from './context.js';
-import { isCommand, isFatalReadError, printConnectionError, printElapsed, printReply, runCommand, trackState } from './execute.js';
+import { isCommand, isFatalReadError, PrintingStream, printConnectionError, printElapsed, printReply, runCommand, trackState } from './execute.js';
 import { unansweredMessage } from './unanswered.js';
 import { gatePushes } from './push-order.js';
 import { parseRepeatPrefix, splitArgs } from './split-line.js';
@@ -150,6 +150,10 @@ export async function runStdin(ctx: ModeContext, input: Readable, hooks: StdinHo
   let quit = false;
   let brokenBy = hooks.brokenBy;
   const gate = gatePushes(ctx);
+  // Prints the large replies of pipelined commands as they decode (a big bulk string in pieces, an
+  // aggregate element by element), so none is held whole; scalars come back whole to `printReply`.
+  // One for all: replies come in order, and each is printed when it arrives, after those before it.
+  const printer = new PrintingStream(ctx);
 
   const answered = (): void => {
     unanswered--;
@@ -174,7 +178,7 @@ export async function runStdin(ctx: ModeContext, input: Readable, hooks: StdinHo
       args,
       (v: RespValue) => {
         answered();
-        printReply(ctx, args, v);
+        if (!printer.printed) printReply(ctx, args, v);
         gate.done();
         trackState(ctx, args, v);
       },
@@ -183,6 +187,7 @@ export async function runStdin(ctx: ModeContext, input: Readable, hooks: StdinHo
       // reply; the next unread line goes on a new connection (the sequential path reconnects).
       (err: unknown) => {
         gate.done();
+        printer.reset();
         const lost = unanswered;
         if (!fatal && failedEpoch !== epoch) {
           failedEpoch = epoch;
@@ -199,6 +204,7 @@ export async function runStdin(ctx: ModeContext, input: Readable, hooks: StdinHo
         }
         answered();
       },
+      printer,
     );
   };
 

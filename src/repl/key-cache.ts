@@ -40,6 +40,18 @@ function replyKeys(argv: readonly Buffer[], reply: RespValue): Buffer[] {
   return [];
 }
 
+/**
+ * Whether a reply to `argv` opening an aggregate of `count` elements should be kept whole to learn
+ * key names from it: a KEYS reply of at most `max` keys, a SCAN reply ([cursor, keys], sized by its
+ * COUNT). Anything else, a larger KEYS reply included, is printed as it decodes and not kept.
+ */
+export function learnsFromReply(argv: ReadonlyArray<Buffer | string>, count: number, max: number): boolean {
+  const name = argv[0];
+  if (name === undefined) return false;
+  const word = typeof name === 'string' ? name.toLowerCase() : name.toString('latin1').toLowerCase();
+  return (word === 'keys' && count <= max) || (word === 'scan' && count === 2);
+}
+
 /** Glob-escapes a prefix for SCAN MATCH. */
 export function globEscape(s: string): string {
   return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);

@@ -19,7 +19,7 @@ import { bundledTable, helpText } from './help-table.js';
 import { computeHint } from './hints.js';
 import { HistoryFile, loadHistoryFile } from './history-file.js';
 import { dotfilePath, HistoryList, isLineRememberable } from './history.js';
-import { KeyCache, scanKeys } from './key-cache.js';
+import { KeyCache, learnsFromReply, scanKeys } from './key-cache.js';
 import { LineEditor } from './line-editor.js';
 import { runMeta } from './meta-commands.js';
 import { defaultPreferences, loadPreferences } from './preferences.js';
@@ -128,6 +128,8 @@ class Repl {
     const ctx = this.ctx;
     ctx.help = (args) => ctx.out.write(helpText(args, this.table, args.length === 0 ? HELP_EXTRA : ''));
     ctx.onReply = (args, reply) => this.keys.noteReply(ctx.state.db, args, reply, this.table.commands);
+    // Other replies are printed as they decode, never held whole (a 256 MiB GET, a long LRANGE).
+    ctx.keepsWhole = (args, count) => learnsFromReply(args, count, this.keys.max);
     const basePush = ctx.onPush;
     ctx.onPush = (v) => {
       if (!this.editor.isReading) return basePush(v);

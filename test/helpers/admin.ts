@@ -29,9 +29,9 @@ function text(v: RespValue): string {
 
 export interface Admin {
   /** Sends one command; resolves with its reply as text. */
-  cmd(...args: string[]): Promise<string>;
+  cmd(...args: Array<string | Buffer>): Promise<string>;
   /** Sends many commands at once (pipelined); resolves with their replies. */
-  pipeline(commands: string[][]): Promise<string[]>;
+  pipeline(commands: Array<Array<string | Buffer>>): Promise<string[]>;
   close(): void;
 }
 
@@ -51,7 +51,7 @@ export async function connectAdmin(port: number, host = '127.0.0.1'): Promise<Ad
   sock.on('close', () => {
     for (const w of waiting.splice(0)) w.reject(new Error('admin connection closed'));
   });
-  const send = (args: string[]) => new Promise<RespValue>((resolve, reject) => {
+  const send = (args: Array<string | Buffer>) => new Promise<RespValue>((resolve, reject) => {
     waiting.push({ resolve, reject });
     for (const c of encodeCommand(args)) sock.write(c);
   });

@@ -129,11 +129,15 @@ function vmHwm(pid: number): number {
   }
 }
 
-/** Runs `file args`, stdin closed, and watches it; killed with SIGKILL after `timeoutMs`. */
-export function runWatched(file: string, args: readonly string[], opts: { timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<WatchedRun> {
+/** Runs `file args`, stdin closed (or fed `stdin`), and watches it; killed with SIGKILL after `timeoutMs`. */
+export function runWatched(file: string, args: readonly string[], opts: { timeoutMs: number; env?: NodeJS.ProcessEnv; stdin?: Buffer | string }): Promise<WatchedRun> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(file, [...args], { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
+    const child = spawn(file, [...args], { stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
+    if (opts.stdin !== undefined) {
+      child.stdin!.on('error', () => undefined); // it may exit before reading all
+      child.stdin!.end(opts.stdin);
+    }
     const hash = createHash('sha256');
     const head: Buffer[] = [];
     let headBytes = 0;
