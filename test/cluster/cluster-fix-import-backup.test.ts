@@ -182,6 +182,31 @@ describe('--cluster fix', () => {
     expect(res[1]).toEqual(res[0]);
   });
 
+  it('--cluster-search-multiple-owners: keys on a second primary, the slot given to it, same report as redis-cli', async () => {
+    const c = cluster();
+    // each tool gets its own slot of primary 1 (a fixed one moves to primary 2)
+    const keys: Array<[string, string]> = [];
+    for (let i = 0; keys.length < 2; i++) {
+      const slot = (await cli(0, 'CLUSTER', 'KEYSLOT', `mo${i}`)).trim();
+      if (Number(slot) <= 5460) keys.push([`mo${i}`, slot]);
+    }
+    const res = [];
+    for (const [i, p] of TOOLS.entries()) {
+      const [key, slot] = keys[i]!;
+      // a key of the slot lands on primary 2 (importing, ASKING), then the slot is closed there
+      await cli(1, 'CLUSTER', 'SETSLOT', slot, 'IMPORTING', c.nodes[0]!.id);
+      await run('redis-cli', [...c.tlsArgs, '-p', String(c.nodes[1]!.port)], { stdin: `ASKING\nSET ${key} x\n` });
+      await cli(1, 'CLUSTER', 'SETSLOT', slot, 'STABLE');
+      const r = await tool(p, ['--cluster', 'fix', seed(), '--cluster-search-multiple-owners']);
+      const out = normalise(r.out, c).split(slot).join('<slot>').replace(/^.*(keys \||slots:).*\n/gm, '');
+      res.push({ code: r.code, out, owner: (await cli(1, 'CLUSTER', 'COUNTKEYSINSLOT', slot)).trim() });
+      await settle();
+      await redisCli([...c.tlsArgs, '-c', '-p', String(c.nodes[0]!.port), 'DEL', key]);
+    }
+    expect(res[1]!.out).toContain('>>> Setting slot <slot> owner: 127.0.0.1:<p2>');
+    expect(res[1]).toEqual(res[0]);
+  });
+
   it('a node that is not in cluster mode, a node that is down: redis-cli message and exit code', async () => {
     const plain = await startRedis({ dir: await mkdtemp(path.join(os.tmpdir(), 'tredis-fixplain-')), name: 'plain', plain: true });
     try {
