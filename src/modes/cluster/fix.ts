@@ -6,6 +6,7 @@
  * questions and exit codes. Moving keys is the migration core's job (see `useSlotMover`).
  */
 import { isReplica, slotsString, SLOTS, type CmNode } from './core.js';
+import { dictOrder } from './dict-order.js';
 import { commandCheck, type FixHooks } from './inspect.js';
 import type { ClusterManager } from './manager.js';
 
@@ -147,10 +148,11 @@ async function fixCoverage(cm: ClusterManager, covered: Uint8Array): Promise<num
     }
     holders.set(slot, withKeys);
   }
-  // redis-cli walks a hash table of the slots here; tredis-cli takes them in ascending order
-  const none = [...holders].filter(([, h]) => h.length === 0).map(([s]) => s);
-  const single = [...holders].filter(([, h]) => h.length === 1).map(([s]) => s);
-  const multi = [...holders].filter(([, h]) => h.length > 1).map(([s]) => s);
+  // in the order redis-cli's dict of uncovered slots gives them
+  const order = dictOrder([...holders.keys()].map(String)).map(Number);
+  const none = order.filter((s) => holders.get(s)!.length === 0);
+  const single = order.filter((s) => holders.get(s)!.length === 1);
+  const multi = order.filter((s) => holders.get(s)!.length > 1);
   const list = (slots: number[]) => {
     const mark = new Uint8Array(SLOTS);
     for (const s of slots) mark[s] = 1;

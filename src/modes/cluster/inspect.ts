@@ -4,6 +4,7 @@
  * clusterManagerShowClusterInfo/CheckCluster, redis-cli 7.0.15).
  */
 import { formatReply } from '../../format/reply.js';
+import { dictOrder } from './dict-order.js';
 import { configSignature, hostFromArgs, isReplica, nodeInfo, SLOTS } from './core.js';
 import { ClusterManager, INVALID_HOST_ARG } from './manager.js';
 
@@ -104,21 +105,26 @@ export async function checkCluster(cm: ClusterManager, quiet: boolean, fix?: Fix
   } else cm.log('ok', '[OK] All nodes agree about slots configuration.\n');
   cm.log('info', '>>> Check for open slots...\n');
   const open = new Map<string, string>();
+  const added: string[] = [];
   for (const n of cm.nodes) {
     if (n.migrating.length > 0) {
       for (const [slot, dst] of n.migrating) open.set(slot, dst);
+      added.push(...n.migrating.map(([slot]) => slot));
       cm.onError(`[WARNING] Node ${n.ip}:${n.port} has slots in migrating state ${n.migrating.map(([s]) => s).join(',')}.`);
     }
     if (n.importing.length > 0) {
       for (const [slot, src] of n.importing) open.set(slot, src);
+      added.push(...n.importing.map(([slot]) => slot));
       cm.onError(`[WARNING] Node ${n.ip}:${n.port} has slots in importing state ${n.importing.map(([s]) => s).join(',')}.`);
     }
   }
   if (open.size > 0) {
     result = false;
-    cm.log('err', `[WARNING] The following slots are open: ${[...open.keys()].join(',')}.\n`);
+    // in the order redis-cli's dict of open slots gives them
+    const slots = dictOrder(added);
+    cm.log('err', `[WARNING] The following slots are open: ${slots.join(',')}.\n`);
     if (fix) {
-      for (const slot of open.keys()) {
+      for (const slot of slots) {
         result = await fix.openSlot(Number.parseInt(slot, 10));
         if (!result) break;
       }
