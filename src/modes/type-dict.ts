@@ -108,6 +108,20 @@ export class TypeDict<V> {
     this.rehashStep();
     const hash = siphash12(Buffer.from(key, 'latin1'));
     this.expandIfNeeded();
+    this.insert(key, hash, value);
+  }
+
+  /** dictReplace: as dictAdd, but a key already there only gets the new value. */
+  replace(key: string, value: V): void {
+    this.rehashStep();
+    const hash = siphash12(Buffer.from(key, 'latin1'));
+    this.expandIfNeeded();
+    const found = [...this.t0, ...this.t1].flat().find((e) => e.key === key);
+    if (found) found.value = value;
+    else this.insert(key, hash, value);
+  }
+
+  private insert(key: string, hash: bigint, value: V): void {
     const table = this.rehashing ? this.t1 : this.t0;
     table[Number(hash & BigInt(table.length - 1))]!.unshift({ key, hash, value });
     if (this.rehashing) this.used1++;
@@ -126,4 +140,14 @@ export class TypeDict<V> {
   values(): V[] {
     return [...this.t0, ...(this.rehashing ? this.t1 : [])].flat().map((e) => e.value);
   }
+}
+
+/**
+ * The keys in dictNext order after dictReplace of each of `adds`: how redis-cli walks its dicts of
+ * slots (the check's open slots, fix's uncovered slots).
+ */
+export function dictOrder(adds: readonly string[]): string[] {
+  const d = new TypeDict<string>();
+  for (const k of adds) d.replace(k, k);
+  return d.values();
 }

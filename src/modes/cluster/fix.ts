@@ -6,7 +6,7 @@
  * questions and exit codes. Moving keys is the migration core's job (see `useSlotMover`).
  */
 import { isReplica, slotsString, SLOTS, type CmNode } from './core.js';
-import { dictOrder } from './dict-order.js';
+import { dictOrder } from '../type-dict.js';
 import { commandCheck, type FixHooks } from './inspect.js';
 import type { ClusterManager } from './manager.js';
 

@@ -4,7 +4,7 @@
  * clusterManagerShowClusterInfo/CheckCluster, redis-cli 7.0.15).
  */
 import { formatReply } from '../../format/reply.js';
-import { dictOrder } from './dict-order.js';
+import { dictOrder } from '../type-dict.js';
 import { configSignature, hostFromArgs, isReplica, nodeInfo, SLOTS } from './core.js';
 import { ClusterManager, INVALID_HOST_ARG } from './manager.js';
 

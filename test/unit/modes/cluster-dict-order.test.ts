@@ -2,7 +2,7 @@
 // what redis-cli printed: `--cluster fix` on a cluster missing slots 1000-1019 covered them in
 // this order (recorded from redis-cli 7.0.15's ">>> Covering slot N with …" lines).
 import { describe, expect, it } from 'vitest';
-import { dictOrder, siphash12 } from '../../../src/modes/cluster/dict-order.js';
+import { dictOrder, siphash12 } from '../../../src/modes/type-dict.js';
 
 describe('dictOrder', () => {
   it('walks 20 uncovered slots as redis-cli 7.0.15 does (incremental rehash included)', () => {
