@@ -280,34 +280,33 @@ async function handshake(cfg: ConnectionConfig, plan: TlsPlan, raw: Socket, addr
   const sock = tlsConnect({ ...plan.options, secureContext, socket: raw, session: opts.session });
   if (opts.onKeylog) sock.on('keylog', opts.onKeylog);
   if (opts.onSession) sock.on('session', opts.onSession);
-  let probeTimer: NodeJS.Timeout | undefined;
+  let silentTimer: NodeJS.Timeout | undefined;
   let timeoutTimer: NodeJS.Timeout | undefined;
-  const probe = new AbortController();
+  // Of the budget, the last part is kept for asking the port in plaintext, when the server sent
+  // nothing at all in answer to the ClientHello (a plaintext Redis port stays silent: it waits for
+  // a line end). Diagnosis must not touch a working server: the plaintext probe (a second
+  // connection) is opened only once the handshake has failed, never while it may still complete;
+  // a TLS server that is merely slow but sends its first byte before then keeps the whole budget.
+  const reserve = Math.min(1000, cfg.timeoutMs / 4);
   try {
     await new Promise<void>((resolveP, reject) => {
       sock.once('secureConnect', () => resolveP());
       sock.once('error', (err) => reject(err));
       sock.once('close', () => reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
       timeoutTimer = setTimeout(() => reject(Object.assign(new Error('TLS handshake timed out'), { code: 'TLS_TIMEOUT' })), remaining(deadline));
-      // No answer at all to the ClientHello: ask the port in plaintext whether it is a plain Redis
-      // port (unix sockets too: redis-server serves them in plaintext only). Diagnosis must not
-      // touch a working server: a TLS server answers the ClientHello at once, so any byte back
-      // means there is nothing to diagnose and no second connection is opened; and the probe is
-      // dropped as soon as the handshake ends either way (finally below).
-      probeTimer = setTimeout(() => {
-        if (raw.bytesRead > 0) return;
-        void probePlaintext(address, cfg.port, Math.min(1000, cfg.timeoutMs), cfg.socketPath, probe.signal).then((plain) => {
-          if (plain) reject(Object.assign(new Error('plaintext port'), { code: 'NOT_TLS_PROBED' }));
-        });
-      }, Math.min(500, cfg.timeoutMs / 4));
+      silentTimer = setTimeout(() => {
+        if (raw.bytesRead === 0) reject(Object.assign(new Error('no answer to the ClientHello'), { code: 'TLS_SILENT' }));
+      }, remaining(deadline - reserve));
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     sock.destroy();
+    clearTimeout(silentTimer);
+    clearTimeout(timeoutTimer);
     let ex: TlsExplanation | undefined;
-    if (e.code === 'NOT_TLS_PROBED') {
+    if (e.code === 'TLS_SILENT' && (await probePlaintext(address, cfg.port, remaining(deadline), cfg.socketPath))) {
       ex = { code: 'NOT_TLS', reason: 'no TLS answer; the port answered a plaintext PING: it speaks plaintext', hint: 'drop --tls (or use the server\'s tls-port)' };
-    } else if (e.code === 'TLS_TIMEOUT') {
+    } else if (e.code === 'TLS_TIMEOUT' || e.code === 'TLS_SILENT') {
       ex = { code: 'TLS_TIMEOUT', reason: `no TLS handshake within ${cfg.timeoutMs / 1000} s`, hint: 'check that the port is the server\'s tls-port; -t SECONDS changes the timeout' };
     } else {
       ex = explainHandshakeError(e, 'handshake') ?? { code: e.code ?? 'TLS_ERROR', reason: e.message, hint: 'run with --show-handshake for details' };
@@ -315,9 +314,8 @@ async function handshake(cfg: ConnectionConfig, plan: TlsPlan, raw: Socket, addr
     settled(undefined, ex);
     return fail(ex, err);
   } finally {
-    clearTimeout(probeTimer);
+    clearTimeout(silentTimer);
     clearTimeout(timeoutTimer);
-    probe.abort();
   }
   timings.tlsMs = elapsed(t0);
   // Verification, done here so that a failure can still report the chain. Nothing was sent yet.

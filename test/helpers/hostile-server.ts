@@ -25,14 +25,21 @@ export interface HostileOptions {
   tls?: { cert: string; key: string; ca?: string; requestCert?: boolean };
   /** Run on the raw TCP socket, before any TLS (to stall or break the handshake itself). */
   raw?: boolean;
+  /**
+   * TLS: the server starts its side of the handshake this long after accepting (a slow but live TLS
+   * server: the ClientHello waits unread, then the handshake completes and the script runs).
+   */
+  handshakeDelayMs?: number;
   /** Called for each accepted connection. */
   script: (conn: HostileConnection) => Promise<void> | void;
 }
 
 export interface HostileServer {
   port: number;
-  /** Connections accepted so far. */
+  /** Connections accepted so far (for TLS servers: whose handshake completed). */
   readonly accepted: number;
+  /** TCP connections accepted so far, whatever became of them (a probe, a failed handshake). */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
@@ -69,7 +76,24 @@ export async function startHostile(opts: HostileOptions): Promise<HostileServer>
       .catch(() => socket.destroy());
   };
   let server: net.Server;
-  if (opts.tls !== undefined && !opts.raw) {
+  if (opts.tls !== undefined && !opts.raw && opts.handshakeDelayMs !== undefined) {
+    const t = opts.tls;
+    const secureContext = tls.createSecureContext({ cert: readFileSync(t.cert), key: readFileSync(t.key), ca: t.ca === undefined ? undefined : readFileSync(t.ca) });
+    const delay = opts.handshakeDelayMs;
+    server = net.createServer((socket) => {
+      socket.pause(); // the ClientHello stays unread until the handshake starts
+      socket.on('error', () => undefined);
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      const timer = setTimeout(() => {
+        if (socket.destroyed) return;
+        const secure = new tls.TLSSocket(socket, { isServer: true, secureContext, requestCert: t.requestCert ?? false, rejectUnauthorized: t.requestCert ?? false });
+        secure.on('error', () => undefined);
+        secure.once('secure', () => run(secure));
+      }, delay);
+      socket.once('close', () => clearTimeout(timer));
+    });
+  } else if (opts.tls !== undefined && !opts.raw) {
     server = tls.createServer(
       {
         cert: readFileSync(opts.tls.cert),
@@ -84,6 +108,8 @@ export async function startHostile(opts: HostileOptions): Promise<HostileServer>
   } else {
     server = net.createServer(run);
   }
+  let connections = 0;
+  server.on('connection', () => void connections++);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -93,6 +119,9 @@ export async function startHostile(opts: HostileOptions): Promise<HostileServer>
     port,
     get accepted() {
       return accepted;
+    },
+    get connections() {
+      return connections;
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -184,4 +213,57 @@ export function runWatched(file: string, args: readonly string[], opts: { timeou
       });
     });
   });
+}
+
+export interface BlackHole {
+  port: number;
+  close(): void;
+}
+
+/**
+ * A port where TCP connects hang, on each of `hosts` (same port number): a child process listens
+ * with an accept queue of one and then blocks its event loop, so it never accepts; once the queue is
+ * filled here, the kernel drops further SYNs (no RST), as a firewall that drops packets does. Real
+ * sockets, no root and no firewall rule needed. `close()` kills the child (by its pid).
+ */
+export async function startBlackHole(hosts: readonly string[]): Promise<BlackHole> {
+  const code = `const net=require('net');const hosts=JSON.parse(process.argv[1]);let port=0;
+const next=(i)=>{if(i===hosts.length){process.stdout.write(port+'\\n');setTimeout(()=>Atomics.wait(new Int32Array(new SharedArrayBuffer(4)),0,0),20);return;}
+const s=net.createServer();s.on('error',(e)=>{process.stderr.write(String(e));process.exit(1);});s.listen({host:hosts[i],port,backlog:1},()=>{port=s.address().port;next(i+1);});};next(0);`;
+  const child = spawn(process.execPath, ['-e', code, JSON.stringify(hosts)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+    child.once('exit', (c) => reject(new Error(`black hole exited (${c})`)));
+  });
+  await new Promise((r) => setTimeout(r, 100)); // its event loop is blocked by now
+  const fillers: net.Socket[] = [];
+  const tryConnect = (host: string) =>
+    new Promise<boolean>((resolve) => {
+      const s = net.connect({ host, port });
+      fillers.push(s);
+      s.on('error', () => undefined);
+      const t = setTimeout(() => {
+        s.destroy();
+        resolve(false);
+      }, 300);
+      s.once('connect', () => {
+        clearTimeout(t);
+        resolve(true);
+      });
+    });
+  for (const h of hosts) {
+    let filled = false;
+    for (let i = 0; i < 8 && !filled; i++) filled = !(await tryConnect(h));
+    if (!filled) {
+      child.kill('SIGKILL');
+      throw new Error(`startBlackHole: connects to ${h}:${port} never hang`);
+    }
+  }
+  return {
+    port,
+    close: () => {
+      for (const s of fillers) s.destroy();
+      child.kill('SIGKILL');
+    },
+  };
 }

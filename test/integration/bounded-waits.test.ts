@@ -1,35 +1,28 @@
-// Every wait bounded: --reply-timeout against a real silent server (a net.Server that accepts and
-// never answers) and a real redis-server of this file's own (DEBUG SLEEP and BLPOP block it, so the
+// Every wait bounded: --reply-timeout against a real silent server (the hostile-server kit: accepts
+// and never answers) and a real redis-server of this file's own (DEBUG SLEEP and BLPOP block it, so the
 // shared lab is left alone); -t as the budget of the whole connect, AUTH included.
-import net, { type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisHandle } from '../../scripts/lib/tls-lab.mjs';
+import { startBlackHole, startHostile, type HostileServer } from '../helpers/hostile-server.js';
 import { run, TREDIS_CLI } from '../helpers/run.js';
 
 let dir: string;
 let redis: RedisHandle;
-let silent: net.Server;
+let silent: HostileServer;
 let silentPort: number;
-const held = new Set<net.Socket>();
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'tredis-waits-'));
   redis = await startRedis({ dir, name: 'waits', plain: true });
-  silent = net.createServer((s) => {
-    held.add(s);
-    s.on('error', () => undefined);
-    s.on('close', () => held.delete(s));
-  });
-  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-  silentPort = (silent.address() as AddressInfo).port;
+  silent = await startHostile({ script: (conn) => conn.sleep(60_000) });
+  silentPort = silent.port;
 });
 
 afterAll(async () => {
-  for (const s of held) s.destroy();
-  await new Promise<void>((r) => silent?.close(() => r()));
+  await silent?.close();
   await redis?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -101,5 +94,21 @@ describe.concurrent('-t: one budget for the whole connect', () => {
     expect(r).toMatchObject({ out: '', code: 1 });
     expect(r.err).toMatch(`Could not connect to Redis at 127.0.0.1:${silentPort}: no reply to AUTH/SELECT/HELLO within 0.6 s\n`);
     expect(r.ms).toBeLessThan(8_000); // -t 0.6 plus start-up on a loaded machine
+  });
+
+  // A name with several addresses whose connects all hang (SYNs dropped, no RST): hiredis gives each
+  // address the whole timeout; here they share the one budget, so four addresses cost -t, not 4 × -t.
+  it('several addresses, every one black-holing: one -t for all of them', async () => {
+    const hole = await startBlackHole(['127.0.0.1', '::1']);
+    try {
+      const name = `holes.test:${hole.port}`;
+      const r = await cli(['--resolve', `${name}:127.0.0.1,::1,127.0.0.1,::1`, '-h', 'holes.test', '-p', String(hole.port), '-t', '2', 'PING']);
+      expect(r).toMatchObject({ out: '', code: 1, timedOut: false });
+      expect(r.err).toMatch(`Could not connect to Redis at ${name}: Connection timed out\nhint: no answer within 2 s`);
+      expect(r.ms).toBeGreaterThanOrEqual(1_900);
+      expect(r.ms).toBeLessThan(2_000 + 4_000); // 4 × 2 s if each address had the whole -t
+    } finally {
+      hole.close();
+    }
   });
 });

@@ -442,7 +442,7 @@ describe('--show-handshake=json, plaintext and connection failures', () => {
   });
 
   it('--tls against the plaintext port', async () => {
-    const o = await cli([...ca(), '-p', String(lab().servers.main.port), '--show-handshake=json', 'PING']);
+    const o = await cli([...ca(), '-t', '2', '-p', String(lab().servers.main.port), '--show-handshake=json', 'PING']);
     const r = only(o);
     expect(o.code).toBe(1);
     expect(r.tls!.negotiated).toBeNull();

@@ -3,11 +3,11 @@
 // 7.0.15 has a wording (connection refused, unknown host, missing socket) it is run on the same
 // argv and compared.
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../../scripts/lib/tls-lab.mjs';
+import { startHostile, type HostileServer } from '../helpers/hostile-server.js';
 import { run, TREDIS_CLI, type RunOptions, type RunResult } from '../helpers/run.js';
 import { requireRedisCli } from '../helpers/oracle.js';
 import { lab, type LabServerName } from '../setup/env.js';
@@ -56,10 +56,9 @@ const refused = (port: string | number) => `Could not connect to Redis at 127.0.
 
 
 let tmp: string;
-/** A TCP port that accepts connections and never writes a byte. */
+/** A TCP port that accepts connections and never writes a byte (the hostile-server kit). */
 let silentPort: number;
-let silent: net.Server;
-const silentSockets = new Set<net.Socket>();
+let silent: HostileServer;
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'tredis-tls-matrix-'));
@@ -67,18 +66,12 @@ beforeAll(async () => {
   mkdirSync(path.join(tmp, 'nocerts'));
   writeFileSync(path.join(tmp, 'nocerts', 'readme.txt'), 'no certificates here\n');
   writeFileSync(path.join(tmp, 'garbage.key'), '-----BEGIN PRIVATE KEY-----\nnot base64!\n-----END PRIVATE KEY-----\n');
-  silent = net.createServer((s) => {
-    silentSockets.add(s);
-    s.on('error', () => undefined);
-    s.on('close', () => silentSockets.delete(s));
-  });
-  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-  silentPort = (silent.address() as AddressInfo).port;
+  silent = await startHostile({ script: (conn) => conn.sleep(30_000) });
+  silentPort = silent.port;
 });
 
 afterAll(async () => {
-  for (const s of silentSockets) s.destroy();
-  await new Promise<void>((r) => silent.close(() => r()));
+  await silent?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -260,16 +253,38 @@ describe.concurrent('chains', () => {
 });
 
 describe.concurrent('TLS ↔ plaintext mismatch', () => {
-  it('--tls against the plaintext port: fast "drop --tls", well under the timeout', async () => {
-    const r = await cli(['--tls', '--cacert', certs().ca, '-p', String(lab().servers.main.port), 'ping']);
+  // A plaintext Redis port says nothing to a ClientHello: the handshake gets -t minus a reserve
+  // (a quarter, at most 1 s), then the port is asked in plaintext within that reserve.
+  it('--tls against the plaintext port: "drop --tls", within -t', async () => {
+    const r = await cli(['--tls', '--cacert', certs().ca, '-t', '2', '-p', String(lab().servers.main.port), 'ping']);
     expectFailure(r, `${refused(lab().servers.main.port!)}TLS handshake failed: `, 'plaintext', 'hint: drop --tls');
-    expect(r.ms).toBeLessThan(3_000); // the default timeout is 10 s
+    expect(r.ms).toBeLessThan(2_000 + 2_500); // -t, plus start-up on a loaded machine
   });
 
-  it('--tls against the plaintext unix socket: fast "drop --tls"', async () => {
-    const r = await cli(['--tls', '--insecure', '-s', lab().servers.main.socket!, 'ping']);
+  it('--tls against the plaintext unix socket: "drop --tls", within -t', async () => {
+    const r = await cli(['--tls', '--insecure', '-t', '2', '-s', lab().servers.main.socket!, 'ping']);
     expectFailure(r, `Could not connect to Redis at ${lab().servers.main.socket}: TLS handshake failed: `, 'hint: drop --tls');
-    expect(r.ms).toBeLessThan(3_000);
+    expect(r.ms).toBeLessThan(2_000 + 2_500);
+  });
+
+  it('a TLS server slow to answer the ClientHello (1.5 s): PONG, and no plaintext probe (one connection)', async () => {
+    const c = certs();
+    const slow = await startHostile({
+      tls: { cert: c.serverCert, key: c.serverKey },
+      handshakeDelayMs: 1_500,
+      script: async (conn) => {
+        await conn.firstData();
+        await conn.write('+PONG\r\n');
+        await conn.sleep(5_000);
+      },
+    });
+    try {
+      const r = await cli(['--tls', '--cacert', c.ca, '-t', '5', '-p', String(slow.port), 'ping']);
+      expect({ out: r.out, err: r.err, code: r.code }).toEqual({ out: 'PONG\n', err: '', code: 0 });
+      expect(slow.connections).toBe(1);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('no --tls against the TLS port: the error, then "add --tls"', async () => {
