@@ -67,7 +67,8 @@ export async function createHandshakeReporter(opts: HandshakeReporterOptions): P
       onTransportOpen: async (t, s) => {
         const plan = s.lastTls?.plan;
         if (opts.mode === undefined || !plan || s.config.socketPath !== undefined || s.lastTls?.failure || !canProbe(plan, s.tlsFacts?.sharedSigalgs ?? [])) return;
-        s.tlsProbes = await probeWeakTls({ address: t.address, port: s.config.port, plan, timeoutMs: PROBE_TIMEOUT_MS });
+        // within -t: the two probes together take at most a third of the connect budget
+        s.tlsProbes = await probeWeakTls({ address: t.address, port: s.config.port, plan, timeoutMs: Math.min(PROBE_TIMEOUT_MS, s.config.timeoutMs / 6) });
       },
       onFirstReply: () => print(session()),
       onConnectionFailed: (e) => print(session(), e),

@@ -72,6 +72,8 @@ export interface TlsAuditReport {
   /** The node the cluster was read from, as typed. */
   seed: { host: string; port: number };
   transport: 'tls' | 'plaintext';
+  /** Some node announces a TLS port (CLUSTER SHARDS `tls-port`); null when not known (CLUSTER NODES). */
+  clusterTls: boolean | null;
   nodes: AuditNode[];
   summary: {
     nodes: number;
@@ -164,7 +166,7 @@ function nodeVerdict(report: HandshakeReport, tlsName: string, covers: NameCover
 }
 
 /** The cluster's report: whether the nodes chain to one CA, the counts and the verdict. */
-export function finishAudit(seed: { host: string; port: number }, transport: 'tls' | 'plaintext', rows: AuditNode[], now: Date = new Date()): TlsAuditReport {
+export function finishAudit(seed: { host: string; port: number }, transport: 'tls' | 'plaintext', rows: AuditNode[], clusterTls: boolean | null = null, now: Date = new Date()): TlsAuditReport {
   const caKey = (n: AuditNode) => (n.ca ? `${n.ca.subject}|${n.ca.fingerprintSha256 ?? ''}` : null);
   const counts = new Map<string, number>();
   for (const n of rows) {
@@ -182,6 +184,7 @@ export function finishAudit(seed: { host: string; port: number }, transport: 'tl
     generatedAt: now.toISOString(),
     seed,
     transport,
+    clusterTls,
     nodes,
     summary: {
       nodes: nodes.length,

@@ -92,7 +92,11 @@ export function renderTlsAuditText(report: TlsAuditReport, opts: { color: boolea
   }
   out.push('');
   const s = report.summary;
-  if (report.transport === 'plaintext') out.push(paint('err', '[ERR] The cluster is not audited over TLS: tredis-cli was not given --tls, so every node was reached in plaintext.'));
+  if (report.transport === 'plaintext') {
+    out.push(paint('err', report.clusterTls === false
+      ? '[ERR] The cluster is not TLS: no node announces a TLS port, so nothing between clients and nodes is encrypted (tls-port, tls-cluster yes, tls-replication yes).'
+      : '[ERR] The cluster was not audited over TLS: tredis-cli was not given --tls, so every node was reached in plaintext (the nodes announce TLS ports: run again with --tls).'));
+  }
   if (s.sameCa === true) out.push(`CA: every node that showed a chain ends at the same CA (${s.cas[0] ?? '?'}).`);
   else if (s.sameCa === false) out.push(paint('warn', `CA: the nodes chain to ${s.cas.length} different CAs (${s.cas.join('; ')}): clients need all of them.`));
   const counts = `${s.nodes} node${s.nodes === 1 ? '' : 's'} audited: ${s.ok} ok, ${s.weak} weak, ${s.failed} failed`;

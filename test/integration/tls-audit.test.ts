@@ -5,8 +5,12 @@
 // and CBC ciphers accepted. Also the manager's check/info on this cluster, compared with
 // redis-cli 7.0.15 run on the same cluster (through the IP: it cannot reach the names).
 import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redisCli } from '../../scripts/lib/cluster-lab.mjs';
+import { startRedis } from '../../scripts/lib/tls-lab.mjs';
 import { AEAD_TLS12_CIPHERS } from '../../src/connection/weak-settings.js';
 import { useCluster, type ClusterLab } from '../helpers/cluster.js';
 import { run, TREDIS_CLI } from '../helpers/run.js';
@@ -107,9 +111,27 @@ describe('--cluster tls-audit', () => {
     const r = await run(TREDIS_CLI, ['--cluster', 'tls-audit', `127.0.0.1:${c.nodes[0]!.plainPort}`, ...plainResolve], { timeoutMs: 20_000 });
     expect(r.code).toBe(1);
     const out = r.stdout.toString();
-    expect(out).toContain('[ERR] The cluster is not audited over TLS: tredis-cli was not given --tls, so every node was reached in plaintext.\n');
+    expect(out).toContain('[ERR] The cluster was not audited over TLS: tredis-cli was not given --tls, so every node was reached in plaintext (the nodes announce TLS ports: run again with --tls).\n');
     expect(out).toContain('[ERR] 6 nodes audited: 0 ok, 0 weak, 6 failed.\n');
     expect(out).toContain('PLAINTEXT: connected in plaintext: this node is not reached over TLS');
+  });
+
+  it('a plaintext-only cluster: says it is not TLS and exits 1', async () => {
+    const dir = path.join(os.tmpdir(), `tredis-plain-cluster-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+    const node = await startRedis({ dir, name: 'plain-cluster', plain: true, extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'] });
+    try {
+      await redisCli(['-p', String(node.port), 'CLUSTER', 'ADDSLOTSRANGE', '0', '16383']);
+      const r = await run(TREDIS_CLI, ['--cluster', 'tls-audit', `127.0.0.1:${node.port}`], { timeoutMs: 20_000 });
+      expect(r.code).toBe(1);
+      const out = r.stdout.toString();
+      expect(out).toMatch(new RegExp(`\\n127\\.0\\.0\\.1:${node.port} +primary +- +- +- +- +- +- +- +FAILED\\n`));
+      expect(out).toContain('[ERR] The cluster is not TLS: no node announces a TLS port, so nothing between clients and nodes is encrypted (tls-port, tls-cluster yes, tls-replication yes).\n[ERR] 1 node audited: 0 ok, 0 weak, 1 failed.\n');
+      const j = await run(TREDIS_CLI, ['--cluster', 'tls-audit', `127.0.0.1:${node.port}`, '--json'], { timeoutMs: 20_000 });
+      expect(parse(j.stdout)).toMatchObject({ transport: 'plaintext', clusterTls: false, summary: { exitCode: 1 } });
+    } finally {
+      await node.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('--cluster check and info reach the host-name nodes through --resolve, with redis-cli\'s report', async () => {

@@ -72,6 +72,15 @@ export function nodesFromShards(reply: RespValue | null, tls: boolean): Announce
   return out;
 }
 
+/** Does any node of a CLUSTER SHARDS reply announce a TLS port? null when the reply is not one. */
+export function shardsAnnounceTls(reply: RespValue | null): boolean | null {
+  if (!reply || (reply.kind !== 'array' && reply.kind !== 'set')) return null;
+  return reply.items.some((shard) => {
+    const nodes = fieldsOf(shard).get('nodes');
+    return nodes?.kind === 'array' && nodes.items.some((m) => fieldsOf(m).has('tls-port'));
+  });
+}
+
 /** The node list from CLUSTER NODES (Redis before 7.0): the host name when announced, else the IP. */
 function nodesFromNodesList(nodes: CmNode[], seedAddress: { ip: string; port: number } | undefined): AnnouncedNode[] {
   return nodes.map((n, i) => {
@@ -157,10 +166,13 @@ export async function commandTlsAudit(cm: ClusterManager, args: string[]): Promi
   const seed = ClusterManager.nodeAt(at.ip, at.port);
   const friends = await cm.openClusterNode(seed, true);
   if (!friends) return false;
-  const announced = nodesFromShards(await cm.command(seed, ['CLUSTER', 'SHARDS']), cm.io.tls === true) ?? nodesFromNodesList([seed, ...friends], await seedAddress(cm, seed));
+  const shards = await cm.command(seed, ['CLUSTER', 'SHARDS']);
+  const listed = nodesFromShards(shards, cm.io.tls === true) ?? nodesFromNodesList([seed, ...friends], await seedAddress(cm, seed));
+  // a node that has met no other does not know its own IP yet (empty in CLUSTER SHARDS): the seed is where it was reached
+  const announced = listed.map((n) => (n.endpoint === '' && n.id === seed.name ? { ...n, endpoint: at.ip, ip: n.ip || at.ip } : n));
   cm.closeAll();
   const rows = await pool(announced, PARALLEL, (n) => auditOne(cm, n));
-  const report = finishAudit({ host: at.ip, port: at.port }, cm.io.tls ? 'tls' : 'plaintext', rows);
+  const report = finishAudit({ host: at.ip, port: at.port }, cm.io.tls ? 'tls' : 'plaintext', rows, shardsAnnounceTls(shards));
   cm.io.out.write(cm.io.json ? renderTlsAuditJson(report) : renderTlsAuditText(report, { color: cm.io.color && cm.io.isTty }));
   return report.summary.exitCode === 0;
 }
