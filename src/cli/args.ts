@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { checkModeFlags, defaultModeFlags, MODE_OPTIONS, type ModeFlags } from './mode-flags.js';
 import { checkOpsFlags, defaultOpsFlags, OPS_OPTIONS, type OpsFlags } from './ops-flags.js';
 import type { ClusterOptions } from '../modes/cluster/manager.js';
+import { atof } from '../modes/cluster/core.js';
 
 /** Output mode chosen by flags (undefined: decided by whether stdout is a terminal). */
 export type OutputFlag = 'tty' | 'raw' | 'csv' | 'json' | 'quoted-json';
@@ -121,12 +122,6 @@ export function atoi(s: string): number {
   return Number.isFinite(v) ? v | 0 : 0;
 }
 
-/** C atof, enough for -i: a leading decimal number, else 0. */
-function atof(s: string): number {
-  const m = /^[\t\n\v\f\r ]*([+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)/.exec(s);
-  return m ? Number.parseFloat(m[1]!) : 0;
-}
-
 /** C strtoll base 10 for -r (saturating like strtoll). */
 function strtoll(s: string): number {
   const m = /^[\t\n\v\f\r ]*([+-]?\d+)/.exec(s);
@@ -212,7 +207,7 @@ const OPTIONS: OptSpec[] = [
   { names: ['-e'], arg: false, set: (f) => void (f.failOnErrorReply = true) },
   { names: ['-c'], arg: false, set: (f) => void (f.cluster = true) },
   // accepted as redis-cli does; tredis-cli has nothing more to say with it
-  { names: ['--verbose'], arg: false, set: () => undefined },
+  { names: ['--verbose'], arg: false, set: (f) => void (f.clusterOpts.verbose = true) }, // only rebalance reads it
   { names: ['--tls'], arg: false, set: (f) => void (f.tls = true) },
   { names: ['--sni'], arg: true, set: (f, v) => void (f.sni = v) },
   { names: ['--cacertdir'], arg: true, set: (f, v) => void (f.cacertdir = v) },

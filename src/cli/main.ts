@@ -1,4 +1,5 @@
 import { existsSync, openSync, readFileSync, readdirSync, statSync, writeSync } from 'node:fs';
+import { createInterface, type Interface as ReadlineInterface } from 'node:readline';
 import { NodePool } from '../client/node-pool.js';
 import { Session } from '../client/session.js';
 import { isHelp } from '../commands/traits.js';
@@ -338,6 +339,8 @@ async function runCluster(flags: Flags, cfg: RunConfig): Promise<number> {
   const setup = { user: cfg.setup.user, password: cfg.setup.password, db: 0, switchToResp3: false };
   // mirrors main(): --cluster-from-askpass asks before anything connects
   if (flags.clusterOpts.fromAskpass) flags.clusterOpts.fromPass = await askSecret('Please input import source node password: ');
+  const stdinLines = new StdinLines();
+  let sigint: (() => void) | undefined;
   try {
     return await runClusterManager({ ...flags.clusterCommand!, opts: { ...defaultClusterOptions(), ...flags.clusterOpts } }, {
       out,
@@ -352,6 +355,13 @@ async function runCluster(flags: Flags, cfg: RunConfig): Promise<number> {
         return new Session(connection, o?.noAuth ? { db: 0, switchToResp3: false } : setup, { onNotice: err }, planFor({ ...connection, host: hostname ?? ip }));
       },
       auth: { user: cfg.setup.user, password: cfg.setup.password },
+      readLine: () => stdinLines.next(),
+      progress: process.stderr.isTTY ? (line) => process.stderr.write(`\r\x1b[K${line}`) : undefined,
+      onInterrupt: (handler) => {
+        if (sigint) process.off('SIGINT', sigint);
+        sigint = handler;
+        if (handler) process.on('SIGINT', handler);
+      },
       ask: async (question) => {
         // mirrors confirmWithYes: the first bytes read from stdin must be "yes"
         out.write(`${question} (type 'yes' to accept): `);
@@ -360,7 +370,28 @@ async function runCluster(flags: Flags, cfg: RunConfig): Promise<number> {
       },
     }, { mbDelim: cfg.format.mbDelim });
   } finally {
+    if (sigint) process.off('SIGINT', sigint);
+    stdinLines.close();
     await out.flush();
+  }
+}
+
+/** stdin read line by line on demand (reshard's questions); null once it has ended. */
+class StdinLines {
+  private rl: ReadlineInterface | undefined;
+  private lines: AsyncIterator<string> | undefined;
+
+  async next(): Promise<string | null> {
+    if (!this.lines) {
+      this.rl = createInterface({ input: process.stdin, terminal: false, crlfDelay: Infinity });
+      this.lines = this.rl[Symbol.asyncIterator]();
+    }
+    const r = await this.lines.next();
+    return r.done ? null : r.value;
+  }
+
+  close(): void {
+    this.rl?.close();
   }
 }
 

@@ -65,6 +65,12 @@ export function atoi(s: string): number {
   return m ? Number.parseInt(m[1]!, 10) | 0 : 0;
 }
 
+/** C atof: a leading decimal number, else 0. */
+export function atof(s: string): number {
+  const m = /^[\t\n\v\f\r ]*([+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)/.exec(s);
+  return m ? Number.parseFloat(m[1]!) : 0;
+}
+
 /**
  * `ip:port[@bus_port][,hostname]` as parseClusterNodeAddress reads it (last '@', then last ':').
  * Returns null when there is no ':'.

@@ -34,6 +34,8 @@ export interface ClusterOptions {
   fixWithUnreachableMasters: boolean;
   onlyMasters: boolean;
   onlyReplicas: boolean;
+  /** --verbose (config.verbose): rebalance prints each node's balance. */
+  verbose: boolean;
 }
 
 export function defaultClusterOptions(): ClusterOptions {
@@ -56,6 +58,7 @@ export function defaultClusterOptions(): ClusterOptions {
     fixWithUnreachableMasters: false,
     onlyMasters: false,
     onlyReplicas: false,
+    verbose: false,
   };
 }
 
@@ -82,6 +85,12 @@ export interface ManagerIo {
   session: (ip: string, port: number, hostname: string | undefined, o?: { noAuth?: boolean }) => Session;
   /** The cluster's own credentials (-a/--user), which MIGRATE passes on (import). */
   auth?: { user?: string | undefined; password?: string | undefined } | undefined;
+  /** One line typed on stdin (without its newline), null at end of input (reshard's questions). */
+  readLine?: () => Promise<string | null>;
+  /** Present when stderr is a terminal: redraws the one-line status there ('' erases it). */
+  progress?: ((line: string) => void) | undefined;
+  /** Routes Ctrl-C to `handler` while one is set (undefined: Ctrl-C ends the program as usual). */
+  onInterrupt?: (handler: (() => void) | undefined) => void;
   /** Asks a yes/no question on the terminal (redis-cli's confirmWithYes). */
   ask: (question: string) => Promise<boolean>;
   /** --tls was given: node sessions are TLS (tls-audit). */
@@ -102,6 +111,8 @@ export class ClusterManager {
   nodes: CmNode[] = [];
   unreachableMasters = 0;
   errors: string[] = [];
+  /** A move was stopped by Ctrl-C: the run ends with exit code 130. */
+  interrupted = false;
   private readonly sessions = new Map<CmNode, Session>();
 
   constructor(

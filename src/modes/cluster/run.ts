@@ -4,11 +4,17 @@
  */
 import { commandBackup } from './backup.js';
 import { commandCreate } from './create.js';
-import { commandFix } from './fix.js';
+import { commandFix, useSlotMover } from './fix.js';
+import { moveSlot } from './migrate.js';
 import { commandImport } from './import.js';
 import { commandAddNode, commandDelNode } from './nodes.js';
+import { commandRebalance } from './rebalance.js';
+import { commandReshard } from './reshard.js';
 import { commandCall, commandCheck, commandInfo, commandSetTimeout, helpText } from './inspect.js';
 import { ClusterManager, type ClusterCommand, type ManagerIo } from './manager.js';
+
+// fix moves keys with the one migration core, as clusterManagerMoveSlot with err == NULL (errors printed)
+useSlotMover(async (cm, source, target, slot, opts) => (await moveSlot(cm, source, target, slot, { ...opts, fix: true })).ok);
 
 type Proc = (cm: ClusterManager, cmd: ClusterCommand, ctx: { mbDelim: string }) => Promise<boolean>;
 
@@ -18,8 +24,8 @@ const TABLE: Array<[string, number, Proc | undefined]> = [
   ['check', -1, (cm, c) => commandCheck(cm, c.args)],
   ['info', -1, (cm, c) => commandInfo(cm, c.args)],
   ['fix', -1, (cm, c) => commandFix(cm, c.args)],
-  ['reshard', -1, undefined],
-  ['rebalance', -1, undefined],
+  ['reshard', -1, (cm, c) => commandReshard(cm, c.args)],
+  ['rebalance', -1, (cm, c) => commandRebalance(cm, c.args)],
   ['add-node', 2, (cm, c) => commandAddNode(cm, c.args)],
   ['del-node', 2, (cm, c) => commandDelNode(cm, c.args)],
   ['call', -2, (cm, c, x) => commandCall(cm, c.args, x.mbDelim)],
@@ -57,7 +63,8 @@ export async function runClusterManager(cmd: ClusterCommand, io: ManagerIo, ctx:
   }
   const cm = new ClusterManager(io, cmd.opts);
   try {
-    return (await proc(cm, cmd, ctx)) ? 0 : 1;
+    const ok = await proc(cm, cmd, ctx);
+    return cm.interrupted ? 130 : ok ? 0 : 1;
   } finally {
     await io.out.flush();
     cm.closeAll();
