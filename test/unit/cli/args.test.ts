@@ -59,7 +59,7 @@ const cases: Case[] = [
   { name: '-d and -D', argv: ['-d', ',', '-D', ';'], flags: { mbDelim: ',', cmdDelim: ';' } },
   { name: '-e', argv: ['-e'], flags: { failOnErrorReply: true } },
   { name: '-c', argv: ['-c'], flags: { cluster: true } },
-  { name: '--verbose is accepted', argv: ['--verbose'], flags: {} },
+  { name: '--verbose (read by --cluster rebalance)', argv: ['--verbose'], flags: { clusterOpts: { verbose: true } } },
   { name: '--quoted-input', argv: ['--quoted-input'], flags: { quotedInput: true } },
   { name: '--raw', argv: ['--raw'], flags: { output: 'raw' } },
   { name: '--no-raw', argv: ['--no-raw'], flags: { output: 'tty' } },
