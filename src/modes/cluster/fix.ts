@@ -7,6 +7,7 @@
  */
 import { isReplica, slotsString, SLOTS, type CmNode } from './core.js';
 import { dictOrder } from '../type-dict.js';
+import { getSlotOwner } from './migrate.js';
 import { commandCheck, type FixHooks } from './inspect.js';
 import type { ClusterManager } from './manager.js';
 
@@ -64,31 +65,15 @@ const setSlot = async (cm: ClusterManager, n: CmNode, owner: CmNode, slot: numbe
 /** clusterManagerClearSlotStatus */
 const clearSlot = async (cm: ClusterManager, n: CmNode, slot: number) => (await cm.ok(n, ['CLUSTER', 'SETSLOT', String(slot), 'STABLE'])).ok;
 
-/** The primary whose CLUSTER SLOTS entry covers `slot`; null when none; undefined on an error (printed). */
-async function slotOwner(cm: ClusterManager, n: CmNode, slot: number): Promise<CmNode | null | undefined> {
-  const r = await cm.ok(n, ['CLUSTER', 'SLOTS'], true);
-  if (!r.ok || r.reply?.kind !== 'array') {
-    if (r.error) cm.printReplyError(n, r.error);
-    return undefined;
-  }
-  for (const e of r.reply.items) {
-    if (e.kind !== 'array' || e.items.length < 3) continue;
-    const [from, to, who] = e.items;
-    if (from?.kind !== 'integer' || to?.kind !== 'integer' || slot < from.value || slot > to.value || who?.kind !== 'array') continue;
-    const id = who.items[2];
-    const found = id && (id.kind === 'bulk' || id.kind === 'simple')
-      ? cm.byName(id.value.toString())
-      : cm.nodes.find((x) => who.items[0]?.kind === 'bulk' && x.ip === who.items[0].value.toString() && who.items[1]?.kind === 'integer' && x.port === Number(who.items[1].value));
-    if (found) return found;
-  }
-  return null;
-}
-
 /** CLUSTER DELSLOTS, an error ignored when no node serves the slot (clusterManagerDelSlot with ignore). */
 async function delSlot(cm: ClusterManager, n: CmNode, slot: number): Promise<boolean> {
   const r = await cm.ok(n, ['CLUSTER', 'DELSLOTS', String(slot)], true);
   if (r.ok) return true;
-  if (r.reply?.kind === 'error' && (await slotOwner(cm, n, slot)) === null) return true;
+  if (r.reply?.kind === 'error') {
+    const o = await getSlotOwner(cm, n, slot);
+    if (!o.owner && o.error === undefined) return true;
+    if (o.error !== undefined) cm.printReplyError(n, o.error);
+  }
   if (r.error) cm.printReplyError(n, r.error);
   return false;
 }
