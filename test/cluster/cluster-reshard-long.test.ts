@@ -1,0 +1,119 @@
+// --cluster reshard, the longer cases: a key that already exists on the target (BUSYKEY) with a
+// different value (refused), the same value (replaced) and with --cluster-replace, compared with
+// redis-cli 7.0.15 on the same cluster; a Ctrl-C during a long reshard (stops after the slot in
+// flight, nothing left open, exit 130); a reshard on a cluster that announces host names,
+// reached through --resolve.
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { redisCli } from '../../scripts/lib/cluster-lab.mjs';
+import { useCluster, type ClusterLab } from '../helpers/cluster.js';
+import { run, TREDIS_CLI, type RunResult } from '../helpers/run.js';
+
+const cluster = useCluster('ip', { replicas: 0 });
+const named = useCluster('hostname', { replicas: 0 });
+
+const on = (c: ClusterLab, i: number, ...args: string[]) => redisCli([...c.tlsArgs, '-p', String(c.nodes[i]!.port), ...args]);
+const seed = (c: ClusterLab) => `127.0.0.1:${c.nodes[0]!.port}`;
+const view = (r: RunResult) => ({ code: r.code, out: r.stdout.toString('latin1'), err: r.stderr.toString('latin1') });
+
+/** Slot 0 ({06S}) moved from node 1 to node 2 by `program`. */
+const moveSlot0 = (program: string, c: ClusterLab, extra: string[] = []) =>
+  run(program, [...c.tlsArgs, '--cluster', 'reshard', seed(c), '--cluster-from', c.nodes[0]!.id, '--cluster-to', c.nodes[1]!.id, '--cluster-slots', '1', '--cluster-yes', ...extra], { env: { TERM: 'dumb' }, timeoutMs: 60_000 });
+
+/** Puts `key` = `value` on node 2 although node 1 owns its slot 0 (ASKING while importing). */
+async function plantOnTarget(c: ClusterLab, key: string, value: string): Promise<void> {
+  await on(c, 1, 'CLUSTER', 'SETSLOT', '0', 'IMPORTING', c.nodes[0]!.id);
+  await run('redis-cli', [...c.tlsArgs, '-p', String(c.nodes[1]!.port)], { stdin: `ASKING\nSET ${key} ${value}\n` });
+  await on(c, 1, 'CLUSTER', 'SETSLOT', '0', 'STABLE');
+}
+
+/** Back to the start: slot 0 owned by node 1, stable everywhere, holding only `{06S}busy` = src. */
+async function reset(c: ClusterLab): Promise<void> {
+  const quiet = (i: number, ...args: string[]) => on(c, i, ...args).catch(() => '');
+  for (const i of [0, 1, 2]) await quiet(i, 'CLUSTER', 'SETSLOT', '0', 'STABLE');
+  // node 2 may own slot 0 or hold a planted key in it: delete it either way
+  await quiet(1, 'CLUSTER', 'SETSLOT', '0', 'IMPORTING', c.nodes[0]!.id);
+  await run('redis-cli', [...c.tlsArgs, '-p', String(c.nodes[1]!.port)], { stdin: 'ASKING\nDEL {06S}busy\n' });
+  await quiet(1, 'CLUSTER', 'SETSLOT', '0', 'STABLE');
+  for (const i of [0, 1, 2]) await quiet(i, 'CLUSTER', 'SETSLOT', '0', 'NODE', c.nodes[0]!.id);
+  await new Promise((r) => setTimeout(r, 300));
+  await on(c, 0, 'SET', '{06S}busy', 'src');
+}
+
+describe('--cluster reshard when the target already has the key (BUSYKEY)', () => {
+  it('different values: stops with the same report as redis-cli; --cluster-replace overwrites', async () => {
+    const c = cluster();
+    const results: RunResult[] = [];
+    for (const program of [TREDIS_CLI, 'redis-cli']) {
+      await reset(c);
+      await plantOnTarget(c, '{06S}busy', 'dst');
+      results.push(await moveSlot0(program, c));
+    }
+    // stdout and exit code as redis-cli; tredis-cli adds on stderr which slot may be left open
+    expect({ ...view(results[0]!), err: '' }).toEqual(view(results[1]!));
+    expect(results[0]!.stderr.toString()).toMatch(/^\*\*\* Reshard failed while moving slot 0 from 127\.0\.0\.1:\d+ to 127\.0\.0\.1:\d+ \(0 of 1 slots moved\): slot 0 may be left open\.\nhint: see the slot with --cluster check .* and close it with --cluster fix /);
+    expect(results[0]!.code).toBe(1);
+    expect(results[0]!.stdout.toString()).toContain('*** Found 1 key(s) in both source node and target node having different values.');
+    expect(results[0]!.stdout.toString()).toContain('    - {06S}busy\n');
+    for (const program of [TREDIS_CLI, 'redis-cli']) {
+      await reset(c);
+      await plantOnTarget(c, '{06S}busy', 'dst');
+      results.push(await moveSlot0(program, c, ['--cluster-replace']));
+      expect(await on(c, 1, 'GET', '{06S}busy')).toBe('src\n');
+    }
+    expect(view(results[2]!)).toEqual(view(results[3]!));
+    expect(results[2]!.code).toBe(0);
+    expect(results[2]!.stdout.toString()).toContain('\n*** Target key exists\n*** Replacing target keys...\n');
+  });
+
+  it('equal values: replaced after the check, as redis-cli', async () => {
+    const c = cluster();
+    const results: RunResult[] = [];
+    for (const program of [TREDIS_CLI, 'redis-cli']) {
+      await reset(c);
+      await plantOnTarget(c, '{06S}busy', 'src');
+      results.push(await moveSlot0(program, c));
+    }
+    expect(view(results[0]!)).toEqual(view(results[1]!));
+    expect(results[0]!.code).toBe(0);
+    expect(results[0]!.stdout.toString()).toContain('*** Checking key values on both nodes...\n*** Replacing target keys...\n');
+    await reset(c);
+  });
+});
+
+describe('--cluster reshard interrupted', () => {
+  it('the first Ctrl-C finishes the slot in flight and stops: no open slot, exit 130', async () => {
+    const c = cluster();
+    await reset(c);
+    const child = spawn(TREDIS_CLI, [...c.tlsArgs, '--cluster', 'reshard', seed(c), '--cluster-from', c.nodes[0]!.id, '--cluster-to', c.nodes[2]!.id, '--cluster-slots', '2000', '--cluster-yes'], { env: { ...process.env, TERM: 'dumb' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    for (let t0 = Date.now(); !/Moving slot 20 from/.test(out) && Date.now() - t0 < 30_000; ) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const code = await exited;
+    clearTimeout(timer);
+    expect(code).toBe(130);
+    expect(err).toMatch(/\*\*\* Reshard stopped by Ctrl-C after \d+ of 2000 slots: every slot moved so far is complete, none is left open\.\n$/);
+    const check = await run('redis-cli', [...c.tlsArgs, '--cluster', 'check', seed(c)], { env: { TERM: 'dumb' }, timeoutMs: 30_000 });
+    expect(check.stdout.toString()).not.toContain('[WARNING]');
+    expect(check.code).toBe(0);
+    // move them back
+    const back = await run(TREDIS_CLI, [...c.tlsArgs, '--cluster', 'rebalance', seed(c)], { env: { TERM: 'dumb' }, timeoutMs: 60_000 });
+    expect(back.code).toBe(0);
+  });
+});
+
+describe('--cluster reshard on a cluster announcing host names (--resolve)', () => {
+  it('moves slots with keys, TLS to every node checked against its name', async () => {
+    const c = named();
+    for (let i = 0; i < 12; i++) await on(c, 0, 'SET', `{06S}h${i}`, `v${i}`);
+    const r = await run(TREDIS_CLI, [...c.tlsArgs, ...c.resolveArgs, '--cluster', 'reshard', seed(c), '--cluster-from', c.nodes[0]!.id, '--cluster-to', c.nodes[1]!.id, '--cluster-slots', '2', '--cluster-yes'], { env: { TERM: 'dumb' }, timeoutMs: 60_000 });
+    expect(view(r)).toMatchObject({ code: 0, err: '' });
+    expect(r.stdout.toString()).toContain(`Moving slot 0 from 127.0.0.1:${c.nodes[0]!.port} to 127.0.0.1:${c.nodes[1]!.port}: ............\n`);
+    expect(await on(c, 1, 'GET', '{06S}h11')).toBe('v11\n');
+  });
+});
