@@ -40,27 +40,29 @@ async function reset(c: ClusterLab): Promise<void> {
   await on(c, 0, 'SET', '{06S}busy', 'src');
 }
 
+/** tredis-cli, then redis-cli, each from the same state: the key on the target with `value`. */
+async function busyMoves(c: ClusterLab, value: string, extra: string[] = []): Promise<RunResult[]> {
+  const results: RunResult[] = [];
+  for (const program of [TREDIS_CLI, 'redis-cli']) {
+    await reset(c);
+    await plantOnTarget(c, '{06S}busy', value);
+    results.push(await moveSlot0(program, c, extra));
+  }
+  return results;
+}
+
 describe('--cluster reshard when the target already has the key (BUSYKEY)', () => {
   it('different values: stops with the same report as redis-cli; --cluster-replace overwrites', async () => {
     const c = cluster();
-    const results: RunResult[] = [];
-    for (const program of [TREDIS_CLI, 'redis-cli']) {
-      await reset(c);
-      await plantOnTarget(c, '{06S}busy', 'dst');
-      results.push(await moveSlot0(program, c));
-    }
+    const results = await busyMoves(c, 'dst');
     // stdout and exit code as redis-cli; tredis-cli adds on stderr which slot may be left open
     expect({ ...view(results[0]!), err: '' }).toEqual(view(results[1]!));
     expect(results[0]!.stderr.toString()).toMatch(/^\*\*\* Reshard failed while moving slot 0 from 127\.0\.0\.1:\d+ to 127\.0\.0\.1:\d+ \(0 of 1 slots moved\): slot 0 may be left open\.\nhint: see the slot with --cluster check .* and close it with --cluster fix /);
     expect(results[0]!.code).toBe(1);
     expect(results[0]!.stdout.toString()).toContain('*** Found 1 key(s) in both source node and target node having different values.');
     expect(results[0]!.stdout.toString()).toContain('    - {06S}busy\n');
-    for (const program of [TREDIS_CLI, 'redis-cli']) {
-      await reset(c);
-      await plantOnTarget(c, '{06S}busy', 'dst');
-      results.push(await moveSlot0(program, c, ['--cluster-replace']));
-      expect(await on(c, 1, 'GET', '{06S}busy')).toBe('src\n');
-    }
+    results.push(...(await busyMoves(c, 'dst', ['--cluster-replace'])));
+    expect(await on(c, 1, 'GET', '{06S}busy')).toBe('src\n');
     expect(view(results[2]!)).toEqual(view(results[3]!));
     expect(results[2]!.code).toBe(0);
     expect(results[2]!.stdout.toString()).toContain('\n*** Target key exists\n*** Replacing target keys...\n');
@@ -68,12 +70,7 @@ describe('--cluster reshard when the target already has the key (BUSYKEY)', () =
 
   it('equal values: replaced after the check, as redis-cli', async () => {
     const c = cluster();
-    const results: RunResult[] = [];
-    for (const program of [TREDIS_CLI, 'redis-cli']) {
-      await reset(c);
-      await plantOnTarget(c, '{06S}busy', 'src');
-      results.push(await moveSlot0(program, c));
-    }
+    const results = await busyMoves(c, 'src');
     expect(view(results[0]!)).toEqual(view(results[1]!));
     expect(results[0]!.code).toBe(0);
     expect(results[0]!.stdout.toString()).toContain('*** Checking key values on both nodes...\n*** Replacing target keys...\n');
@@ -115,5 +112,11 @@ describe('--cluster reshard on a cluster announcing host names (--resolve)', () 
     expect(view(r)).toMatchObject({ code: 0, err: '' });
     expect(r.stdout.toString()).toContain(`Moving slot 0 from 127.0.0.1:${c.nodes[0]!.port} to 127.0.0.1:${c.nodes[1]!.port}: ............\n`);
     expect(await on(c, 1, 'GET', '{06S}h11')).toBe('v11\n');
+    // back to node 1, typed by its name: MIGRATE gets the IP the cluster lists for it (redis-cli
+    // would send the name, which the server cannot resolve)
+    const back = await run(TREDIS_CLI, [...c.tlsArgs, ...c.resolveArgs, '--cluster', 'reshard', `${c.nodes[0]!.name}:${c.nodes[0]!.port}`, '--cluster-from', c.nodes[1]!.id, '--cluster-to', c.nodes[0]!.id, '--cluster-slots', '2', '--cluster-yes'], { env: { TERM: 'dumb' }, timeoutMs: 60_000 });
+    expect(view(back)).toMatchObject({ code: 0, err: '' });
+    expect(back.stdout.toString()).toContain(`Moving slot 0 from 127.0.0.1:${c.nodes[1]!.port} to ${c.nodes[0]!.name}:${c.nodes[0]!.port}: ............\n`);
+    expect(await on(c, 0, 'GET', '{06S}h11')).toBe('v11\n');
   });
 });

@@ -14,9 +14,9 @@
  * rebalance) — a node's error reply is returned in `error` rather than printed; false (fix) — it is
  * printed as "Node ip:port replied with error:" and `error` stays null.
  */
+import { isIP } from 'node:net';
 import type { RespValue } from '../../resp/value.js';
-import type { CmNode } from './core.js';
-import { isReplica } from './core.js';
+import { isReplica, parseNodeAddress, type CmNode } from './core.js';
 import type { ClusterManager } from './manager.js';
 
 /** What a step returns: success, and the error text redis-cli would put in `*err`. */
@@ -89,7 +89,7 @@ export async function getSlotOwner(cm: ClusterManager, node: CmNode, slot: numbe
  * sent to `source` (clusterManagerMigrateKeysInReply); null when the connection failed.
  */
 async function migrateKeys(cm: ClusterManager, source: CmNode, target: CmNode, keys: Buffer[], replace: boolean, timeout: number): Promise<RespValue | null> {
-  const args: Array<string | Buffer> = ['MIGRATE', target.ip, String(target.port), '', '0', String(timeout)];
+  const args: Array<string | Buffer> = ['MIGRATE', await addressFor(cm, source, target), String(target.port), '', '0', String(timeout)];
   if (replace) args.push('REPLACE');
   const auth = cm.io.auth;
   if (auth?.password !== undefined) {
@@ -98,6 +98,29 @@ async function migrateKeys(cm: ClusterManager, source: CmNode, target: CmNode, k
   }
   args.push('KEYS', ...keys);
   return cm.command(source, args);
+}
+
+const addresses = new WeakMap<CmNode, string>();
+
+/**
+ * The address `source` can MIGRATE to. redis-cli sends the target's address as typed, which for
+ * the node given on the command line may be a name only the client resolves (--resolve); then the
+ * IP the cluster itself lists for that node (the source's CLUSTER NODES) is used instead.
+ */
+async function addressFor(cm: ClusterManager, source: CmNode, target: CmNode): Promise<string> {
+  if (isIP(target.ip) !== 0) return target.ip;
+  const known = addresses.get(target);
+  if (known !== undefined) return known;
+  let ip = target.ip;
+  const nodes = await cm.text(source, ['CLUSTER', 'NODES']);
+  for (const line of nodes.text?.split('\n') ?? []) {
+    const [id, addr] = line.split(' ');
+    if (id !== target.name || addr === undefined) continue;
+    const listed = parseNodeAddress(addr);
+    if (listed && isIP(listed.ip) !== 0) ip = listed.ip;
+  }
+  addresses.set(target, ip);
+  return ip;
 }
 
 const ZERO_DIGEST = '0000000000000000000000000000000000000000';
