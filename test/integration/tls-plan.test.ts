@@ -204,7 +204,7 @@ describe('the plaintext probe has no side effects', () => {
 
   /**
    * A port whose first connection says nothing for `holdMs` and then either completes a real TLS
-   * handshake or resets; every later connection (the plaintext probe) is held open silently. Records
+   * handshake or resets; every later connection (a plaintext probe) is held open silently. Records
    * when each connection opened and closed.
    */
   async function slowServer(holdMs: number, then: 'handshake' | 'reset') {
@@ -227,9 +227,9 @@ describe('the plaintext probe has no side effects', () => {
     return { port: (srv.address() as AddressInfo).port, conns, close: () => new Promise<void>((r) => srv.close(() => r())) };
   }
 
-  async function open(port: number) {
+  async function open(port: number, timeoutMs = 5000) {
     const tlsCfg: TlsConfig = { insecure: true, verifyHostname: false };
-    const config = { host: '127.0.0.1', port, tls: tlsCfg, timeoutMs: 5000 };
+    const config = { host: '127.0.0.1', port, tls: tlsCfg, timeoutMs };
     const t0 = Date.now();
     try {
       const t = await openTransport(config, { tlsPlan: planTls(config, tlsCfg, {}, { readFile: readFileSync, readDir: () => [], exists: () => false }) });
@@ -240,18 +240,29 @@ describe('the plaintext probe has no side effects', () => {
     }
   }
 
-  it.each(['handshake', 'reset'] as const)('a probe started during a slow handshake is dropped when it ends (%s)', async (then) => {
+  it.each(['handshake', 'reset'] as const)('a slow handshake (0.9 s) gets no probe at all (%s)', async (then) => {
     const server = await slowServer(900, then);
     try {
       const r = await open(server.port);
       expect(r.ok).toBe(then === 'handshake');
-      // The probe started (nothing came back for 0.5 s) and was closed by the client when the
-      // handshake ended (~0.9 s), not after its own 1 s wait (~1.5 s; measured: 0.6 s later).
+      await new Promise((res) => setTimeout(res, 100));
+      expect(server.conns.length).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a server silent to the ClientHello: the probe opens only once the handshake has failed (-t minus the reserve), and ends within -t', async () => {
+    const server = await slowServer(3000, 'reset'); // silent past the client's -t of 2 s
+    try {
+      const r = await open(server.port, 2000); // the reserve for the probe: 0.5 s
+      expect(r.ok).toBe(false);
       await new Promise((res) => setTimeout(res, 100));
       expect(server.conns.length).toBe(2);
       const probe = server.conns[1]!;
+      expect(probe.opened - r.t0).toBeGreaterThanOrEqual(1400); // not at 0.5 s as before
       expect(probe.closed, 'the probe connection is closed').toBeDefined();
-      expect(probe.closed! - r.ended).toBeLessThan(350);
+      expect(r.ended - r.t0).toBeLessThan(2000 + 300);
     } finally {
       await server.close();
     }
