@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { redisCli } from '../../scripts/lib/cluster-lab.mjs';
 import { useCluster, type ClusterLab } from '../helpers/cluster.js';
+import { PtySession } from '../helpers/pty.js';
 import { run, TREDIS_CLI, type RunResult } from '../helpers/run.js';
 
 const cluster = useCluster('ip', { replicas: 0 });
@@ -101,6 +102,27 @@ describe('--cluster reshard interrupted', () => {
     // move them back
     const back = await run(TREDIS_CLI, [...c.tlsArgs, '--cluster', 'rebalance', seed(c)], { env: { TERM: 'dumb' }, timeoutMs: 60_000 });
     expect(back.code).toBe(0);
+  });
+});
+
+describe('--cluster reshard on a terminal', () => {
+  it('draws a status line on stderr between slots and erases it at the end (stdout keeps redis-cli bytes)', async () => {
+    const c = cluster();
+    const move = async (from: number, to: number) => {
+      const s = PtySession.tredis([...c.tlsArgs, '--cluster', 'reshard', seed(c), '--cluster-from', c.nodes[from]!.id, '--cluster-to', c.nodes[to]!.id, '--cluster-slots', '3', '--cluster-yes'], { env: { TERM: 'dumb' } });
+      try {
+        expect(await s.waitForExit(60_000)).toBe(0);
+        return { raw: s.raw, screen: s.text() };
+      } finally {
+        await s.close();
+      }
+    };
+    const t = await move(0, 2);
+    await move(2, 0);
+    expect(t.raw).toContain('\r\x1b[K[1/3 slots] ');
+    expect(t.raw).toContain('\r\x1b[K[3/3 slots] ');
+    expect(t.screen).not.toContain('slots] ');
+    expect(t.screen).toMatch(/\nMoving slot 2 from 127\.0\.0\.1:\d+ to 127\.0\.0\.1:\d+:/);
   });
 });
 
