@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisCli } from '../../scripts/lib/cluster-lab.mjs';
 import { startRedis, type RedisHandle } from '../../scripts/lib/tls-lab.mjs';
 import { useCluster, type ClusterLab } from '../helpers/cluster.js';
+import { keyHashSlot } from '../../src/modes/cluster/core.js';
 import { run, TREDIS_CLI } from '../helpers/run.js';
 
 const cluster = useCluster('ip');
@@ -153,6 +154,47 @@ describe('--cluster fix', () => {
     expect(res[1]!.out).toContain('>>> Case 4: Closing slot 200 on 127.0.0.1:<p1>');
     expect(res[1]).toEqual(res[0]);
     expect(res[1]!.nodes).toBe(false);
+  });
+
+  /** `n` key names that hash to `slot`. */
+  const keysOf = (slot: number, n: number) => {
+    const out: string[] = [];
+    for (let j = 0; out.length < n; j++) if (keyHashSlot(Buffer.from(`k${j}`)) === slot) out.push(`k${j}`);
+    return out;
+  };
+
+  it.each([
+    // case 1: migrating on the owner, importing on the target, keys on the owner
+    ['case 1: migrating + importing, keys moved to the importing node', 2100, async (slot: number, keys: string[]) => {
+      const c = cluster();
+      for (const k of keys) await cli(0, 'SET', k, 'v');
+      await cli(1, 'CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', c.nodes[0]!.id);
+      await cli(0, 'CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', c.nodes[1]!.id);
+    }],
+    // case 2: importing only, most keys on the importing node: it becomes the owner
+    ['case 2: importing with keys on two primaries, moved to the one with most', 2200, async (slot: number, keys: string[]) => {
+      const c = cluster();
+      await cli(0, 'SET', keys[0]!, 'v');
+      await cli(1, 'CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', c.nodes[0]!.id);
+      await run('redis-cli', [...c.tlsArgs, '-p', String(c.nodes[1]!.port)], { stdin: `ASKING\nSET ${keys[1]} x\nASKING\nSET ${keys[2]} y\n` });
+    }],
+  ])('%s: same report, exit code and result as redis-cli', async (_name, base, breakIt) => {
+    const c = cluster();
+    const res = [];
+    for (const [i, p] of TOOLS.entries()) {
+      // a slot of primary 1 per tool
+      const slot = base + 10 * i;
+      const keys = keysOf(slot, 3);
+      await breakIt(slot, keys);
+      const r = await tool(p, ['--cluster', 'fix', seed()]);
+      const out = normalise(r.out, c).replace(new RegExp(`\\b${slot}\\b`, 'g'), '<slot>').replace(/^.*(keys \||keys in \d+ masters|slots:).*\n/gm, '');
+      res.push({ code: r.code, out, onTarget: (await cli(1, 'CLUSTER', 'COUNTKEYSINSLOT', String(slot))).trim() });
+      await settle();
+      for (const k of keys) await redisCli([...c.tlsArgs, '-c', '-p', String(c.nodes[0]!.port), 'DEL', k]);
+    }
+    expect(res[1]!.out).toContain('Moving slot <slot> from 127.0.0.1:<p1> to 127.0.0.1:<p2>: ');
+    expect(res[1]!.onTarget).toBe('3');
+    expect(res[1]).toEqual(res[0]);
   });
 
   it('uncovered slots without keys: asked, covered after "yes", same report as redis-cli', async () => {
