@@ -37,8 +37,28 @@ async function reset(c: ClusterLab): Promise<void> {
   await run('redis-cli', [...c.tlsArgs, '-p', String(c.nodes[1]!.port)], { stdin: 'ASKING\nDEL {06S}busy\n' });
   await quiet(1, 'CLUSTER', 'SETSLOT', '0', 'STABLE');
   for (const i of [0, 1, 2]) await quiet(i, 'CLUSTER', 'SETSLOT', '0', 'NODE', c.nodes[0]!.id);
-  await new Promise((r) => setTimeout(r, 300));
+  // until every node sees slot 0 on node 1 and nothing open (gossip, slower on a loaded machine)
+  const settled = async () => {
+    for (const i of [0, 1, 2]) {
+      const nodes = await quiet(i, 'CLUSTER', 'NODES');
+      const owner = nodes.split('\n').find((l) => l.split(' ').slice(8).some((r) => r === '0' || r.startsWith('0-')));
+      if (!owner?.startsWith(c.nodes[0]!.id) || nodes.includes('[0-')) return false;
+    }
+    return true;
+  };
+  for (let t0 = Date.now(); !(await settled()); await new Promise((r) => setTimeout(r, 100))) {
+    if (Date.now() - t0 > 15_000) throw new Error('slot 0 did not settle on node 1');
+  }
   await on(c, 0, 'SET', '{06S}busy', 'src');
+}
+
+/** Moves the slots node 3 received (its lowest ones) back to node 1. */
+async function giveBack(c: ClusterLab): Promise<void> {
+  const mine = (await on(c, 2, 'CLUSTER', 'NODES')).split('\n').find((l) => l.includes('myself'))!;
+  const count = mine.split(' ').slice(8).reduce((n, r) => (r.startsWith('[') ? n : n + (r.includes('-') ? Number(r.split('-')[1]) - Number(r.split('-')[0]) + 1 : 1)), 0);
+  if (count <= 5461) return;
+  const r = await run(TREDIS_CLI, [...c.tlsArgs, '--cluster', 'reshard', seed(c), '--cluster-from', c.nodes[2]!.id, '--cluster-to', c.nodes[0]!.id, '--cluster-slots', String(count - 5461), '--cluster-yes'], { env: { TERM: 'dumb' }, timeoutMs: 60_000 });
+  expect(r.code).toBe(0);
 }
 
 /** tredis-cli, then redis-cli, each from the same state: the key on the target with `value`. */
@@ -89,7 +109,7 @@ describe('--cluster reshard interrupted', () => {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    for (let t0 = Date.now(); !/Moving slot 20 from/.test(out) && Date.now() - t0 < 30_000; ) await new Promise((r) => setTimeout(r, 50));
+    for (let t0 = Date.now(); !/\nMoving slot 20 from 127/.test(out) && Date.now() - t0 < 30_000; ) await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGINT');
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     const code = await exited;
@@ -99,9 +119,36 @@ describe('--cluster reshard interrupted', () => {
     const check = await run('redis-cli', [...c.tlsArgs, '--cluster', 'check', seed(c)], { env: { TERM: 'dumb' }, timeoutMs: 30_000 });
     expect(check.stdout.toString()).not.toContain('[WARNING]');
     expect(check.code).toBe(0);
-    // move them back
-    const back = await run(TREDIS_CLI, [...c.tlsArgs, '--cluster', 'rebalance', seed(c)], { env: { TERM: 'dumb' }, timeoutMs: 60_000 });
-    expect(back.code).toBe(0);
+    await giveBack(c);
+  });
+});
+
+describe('--cluster reshard interrupted twice', () => {
+  it('the second Ctrl-C stops at once, names the slot that may be open, exit 130; fix closes it', async () => {
+    const c = cluster();
+    await reset(c);
+    const child = spawn(TREDIS_CLI, [...c.tlsArgs, '--cluster', 'reshard', seed(c), '--cluster-from', c.nodes[0]!.id, '--cluster-to', c.nodes[2]!.id, '--cluster-slots', '2000', '--cluster-yes'], { env: { ...process.env, TERM: 'dumb' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    for (let t0 = Date.now(); !/\nMoving slot 20 from 127/.test(out) && Date.now() - t0 < 30_000; ) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    for (let t0 = Date.now(); !err.includes('Ctrl-C again') && Date.now() - t0 < 10_000; ) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGINT');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const code = await exited;
+    clearTimeout(timer);
+    expect(code).toBe(130);
+    // either the second Ctrl-C came between two slots (nothing open) or during one (named)
+    expect(err).toMatch(/\*\*\* Reshard (stopped by Ctrl-C after \d+ of 2000 slots: every slot moved so far is complete, none is left open\.|interrupted by Ctrl-C while moving slot \d+ from .* may be left open\.\nhint: see the slot with --cluster check .* and close it with --cluster fix .*)\n$/);
+    const fix = await run(TREDIS_CLI, [...c.tlsArgs, '--cluster', 'fix', seed(c)], { env: { TERM: 'dumb' }, timeoutMs: 60_000 });
+    expect(fix.code).toBe(0);
+    const check = await run('redis-cli', [...c.tlsArgs, '--cluster', 'check', seed(c)], { env: { TERM: 'dumb' }, timeoutMs: 30_000 });
+    expect(check.stdout.toString()).not.toContain('[WARNING]');
+    expect(check.code).toBe(0);
+    await giveBack(c);
   });
 });
 
