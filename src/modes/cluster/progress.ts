@@ -78,9 +78,11 @@ export class MoveProgress {
     return false;
   }
 
-  /** Erases the status line and lets Ctrl-C act as usual again. */
+  /**
+   * Erases the status line. The Ctrl-C handler stays until the program ends (the moves are the
+   * last thing it does): a second Ctrl-C while it finishes must not kill it without its message.
+   */
   async end(): Promise<void> {
-    this.cm.io.onInterrupt?.(undefined);
     await this.cm.io.out.flush();
     this.erase();
   }
