@@ -348,6 +348,12 @@ export class RespDecoder {
     for (;;) {
       const event = this.step();
       if (event === NONE) return (this.event = NONE);
+      if (this.attributeBuilds.length === 0 && this.pendingAttributes === undefined && !(event === AGGREGATE && this.type === RESP_TYPE.ATTRIBUTE)) {
+        // the common case, no attribute anywhere: what the general path below does, minus its checks
+        this.attributes = undefined;
+        if (event === BULK_START) this.bulkAttributes = undefined;
+        return (this.event = event);
+      }
       if (event === AGGREGATE && this.type === RESP_TYPE.ATTRIBUTE) {
         this.attributeBuilds.push({ builder: new ValueBuilder(), outer: this.pendingAttributes });
         this.pendingAttributes = undefined;
@@ -569,8 +575,9 @@ export class RespDecoder {
     switch (type) {
       case RESP_TYPE.SIMPLE_STRING:
       case RESP_TYPE.SIMPLE_ERROR: {
-        const lf = buf.indexOf(LF, s);
-        if (buf[cr + 1] !== LF || lf < cr) this.fail(MSG.badSimple);
+        // no \n before the \r\n (a short line: a loop beats a native indexOf call)
+        if (buf[cr + 1] !== LF) this.fail(MSG.badSimple);
+        for (let i = s; i < cr; i++) if (buf[i] === LF) this.fail(MSG.badSimple);
         break;
       }
       case RESP_TYPE.INTEGER: {
