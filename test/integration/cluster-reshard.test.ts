@@ -125,13 +125,15 @@ describe('--cluster rebalance', () => {
     const rs = await reb('redis-cli', [...w, '--cluster-simulate']);
     expect(view(ts)).toEqual(view(rs));
     expect(ts.stdout.toString()).toContain('>>> Rebalancing across 3 nodes. Total weight = 3.00\n');
+    // redis-cli's --cluster-simulate prints what its real run prints (one # per slot): each real
+    // tredis-cli run is compared with redis-cli simulating from the same state
+    const r1 = await reb('redis-cli', [...w, '--cluster-simulate']);
     const t1 = await reb(TREDIS_CLI, w);
-    const r1 = await reb('redis-cli', u);
-    const r2 = await reb('redis-cli', w);
-    const t2 = await reb(TREDIS_CLI, u);
-    expect(view(t1)).toEqual(view(r2));
-    expect(view(t2)).toEqual(view(r1));
+    expect(view(t1)).toEqual(view(r1));
     expect(t1.stdout.toString()).toMatch(/Moving \d+ slots from .*\n#+\n/);
+    const r2 = await reb('redis-cli', [...u, '--cluster-simulate']);
+    const t2 = await reb(TREDIS_CLI, u);
+    expect(view(t2)).toEqual(view(r2));
     const none = await reb(TREDIS_CLI, []);
     expect(view(none)).toEqual(view(await reb('redis-cli', [])));
     expect(none.stdout.toString()).toContain('*** No rebalancing needed! All nodes are within the 2.00% threshold.\n');
