@@ -1,5 +1,5 @@
 import { existsSync, openSync, readFileSync, readdirSync, statSync, writeSync } from 'node:fs';
-import { createInterface, type Interface as ReadlineInterface } from 'node:readline';
+import type { Interface as ReadlineInterface } from 'node:readline';
 import { NodePool } from '../client/node-pool.js';
 import { Session } from '../client/session.js';
 import { isHelp } from '../commands/traits.js';
@@ -383,6 +383,8 @@ class StdinLines {
 
   async next(): Promise<string | null> {
     if (!this.lines) {
+      // node:readline is loaded only here: a one-shot command does not pay for it at start-up
+      const { createInterface } = await import('node:readline');
       this.rl = createInterface({ input: process.stdin, terminal: false, crlfDelay: Infinity });
       this.lines = this.rl[Symbol.asyncIterator]();
     }

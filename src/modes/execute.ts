@@ -207,11 +207,14 @@ export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: numbe
   if (isStreaming(args)) return streamCommand(ctx, args);
   if (startsReplication(args)) return replicaOutput(ctx, args);
   const isShutdown = endsServer(args);
-  // Pipeline the repeats when nothing must happen between them.
-  const window = ctx.intervalMs === 0 && !ctx.cluster && !isShutdown ? 1024 : 1;
-  // One command at a time in flight: its reply can be printed as it decodes. (Pipelined repeats are
-  // printed whole and in order.)
-  const streams = repeat === 1 || window === 1;
+  // Pipeline the repeats when nothing must happen between them...
+  const pipelineWindow = ctx.intervalMs === 0 && !ctx.cluster && !isShutdown && repeat !== 1 ? 1024 : 1;
+  // ...but first send one alone, its reply printed as it decodes. Pipelined repeats are printed
+  // whole and in order, so they are used only when that first reply was a scalar: an aggregate or a
+  // large bulk string (which `-r 3 GET big` would hold three times over) keeps one in flight, each
+  // streamed, as redis-cli runs repeats.
+  let window = 1;
+  let streams = true;
   let remaining = repeat;
   const inflight: Array<Promise<RespValue>> = [];
   const printers: Array<PrintingStream | undefined> = [];
@@ -253,6 +256,10 @@ export async function runCommand(ctx: ModeContext, args: Buffer[], repeat: numbe
         return 'failed';
       }
       if (printer === undefined || !printer.printed || redirect) printReply(ctx, args, reply);
+      if (streams && pipelineWindow > 1 && printer !== undefined && !printer.printed) {
+        window = pipelineWindow;
+        streams = false;
+      }
       gate.done();
       trackState(ctx, args, reply);
       ctx.onReply?.(args, reply);

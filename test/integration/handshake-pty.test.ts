@@ -34,7 +34,14 @@ function spawnOnPty(args: string[], env: Record<string, string | undefined> = {}
     lines() {
       const b = term.buffer.active;
       const out: string[] = [];
-      for (let i = 0; i < b.length; i++) out.push(b.getLine(i)?.translateToString(true) ?? '');
+      // A row the terminal wrapped continues the line before it: joined, so a long JSON line is
+      // one line whatever the column its fields fall on (a row that wraps keeps its trailing spaces).
+      for (let i = 0; i < b.length; i++) {
+        const line = b.getLine(i);
+        const text = line?.translateToString(b.getLine(i + 1)?.isWrapped !== true) ?? '';
+        if (line?.isWrapped === true && out.length > 0) out[out.length - 1] += text;
+        else out.push(text);
+      }
       while (out.length > 0 && out[out.length - 1] === '') out.pop();
       return out;
     },

@@ -108,6 +108,20 @@ describe('piped stdin: bounded memory', () => {
     expect(r.peakKiB).toBeGreaterThan(0);
     expect(r.peakKiB).toBeLessThan(MAX_RSS_KIB);
   }, 120_000);
+
+  it(`-r 3 GET of a ${BIG / 1048576} MiB value (one-shot repeats): each streamed, peak RSS under ${MAX_RSS_KIB / 1024} MiB`, async () => {
+    // Repeats are pipelined only when the first reply is a scalar; three whole 64 MiB replies would not fit.
+    const r = await runWatched(TREDIS_CLI, [...target(false), '-r', '3', 'GET', 'big'], { timeoutMs: 90_000 });
+    const expected = createHash('sha256');
+    for (let n = 0; n < 3; n++) {
+      for (let sent = 0; sent < BIG; sent += pattern.length) expected.update(pattern);
+      expected.update('\n');
+    }
+    expect({ code: r.code, stderr: r.stderr, timedOut: r.timedOut }).toEqual({ code: 0, stderr: '', timedOut: false });
+    expect(r.stdoutSha).toBe(expected.digest('hex'));
+    expect(r.peakKiB).toBeGreaterThan(0);
+    expect(r.peakKiB).toBeLessThan(MAX_RSS_KIB);
+  }, 120_000);
 });
 
 interface TypedRun {
