@@ -288,23 +288,8 @@ async function handshake(cfg: ConnectionConfig, plan: TlsPlan, raw: Socket, addr
   // connection) is opened only once the handshake has failed, never while it may still complete;
   // a TLS server that is merely slow but sends its first byte before then keeps the whole budget.
   const reserve = Math.min(1000, cfg.timeoutMs / 4);
-  // With a long budget (the default -t is 10 s), waiting for the reserve would leave a plaintext
-  // port unexplained for most of it. A server that has sent no byte at all 3 s after the ClientHello
-  // is asked in plaintext then, alongside the handshake (which goes on): only a plaintext answer
-  // ends the wait early. A TLS server that silent gets one extra connection that fails its handshake.
-  const EARLY_PROBE_MS = 3000;
-  const earlyProbe = new AbortController();
-  let earlyTimer: NodeJS.Timeout | undefined;
   try {
     await new Promise<void>((resolveP, reject) => {
-      if (remaining(deadline - reserve) > EARLY_PROBE_MS + 500) {
-        earlyTimer = setTimeout(() => {
-          if (raw.bytesRead !== 0) return;
-          void probePlaintext(address, cfg.port, remaining(deadline), cfg.socketPath, earlyProbe.signal).then((plain) => {
-            if (plain && raw.bytesRead === 0) reject(Object.assign(new Error('no answer to the ClientHello'), { code: 'TLS_PLAINTEXT' }));
-          });
-        }, EARLY_PROBE_MS);
-      }
       sock.once('secureConnect', () => resolveP());
       sock.once('error', (err) => reject(err));
       sock.once('close', () => reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
@@ -318,10 +303,8 @@ async function handshake(cfg: ConnectionConfig, plan: TlsPlan, raw: Socket, addr
     sock.destroy();
     clearTimeout(silentTimer);
     clearTimeout(timeoutTimer);
-    clearTimeout(earlyTimer);
-    earlyProbe.abort();
     let ex: TlsExplanation | undefined;
-    if (e.code === 'TLS_PLAINTEXT' || (e.code === 'TLS_SILENT' && (await probePlaintext(address, cfg.port, remaining(deadline), cfg.socketPath)))) {
+    if (e.code === 'TLS_SILENT' && (await probePlaintext(address, cfg.port, remaining(deadline), cfg.socketPath))) {
       ex = { code: 'NOT_TLS', reason: 'no TLS answer; the port answered a plaintext PING: it speaks plaintext', hint: 'drop --tls (or use the server\'s tls-port)' };
     } else if (e.code === 'TLS_TIMEOUT' || e.code === 'TLS_SILENT') {
       ex = { code: 'TLS_TIMEOUT', reason: `no TLS handshake within ${cfg.timeoutMs / 1000} s`, hint: 'check that the port is the server\'s tls-port; -t SECONDS changes the timeout' };
@@ -333,8 +316,6 @@ async function handshake(cfg: ConnectionConfig, plan: TlsPlan, raw: Socket, addr
   } finally {
     clearTimeout(silentTimer);
     clearTimeout(timeoutTimer);
-    clearTimeout(earlyTimer);
-    earlyProbe.abort();
   }
   timings.tlsMs = elapsed(t0);
   // Verification, done here so that a failure can still report the chain. Nothing was sent yet.
