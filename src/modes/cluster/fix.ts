@@ -3,38 +3,17 @@
  * (clusterManagerCommandFix, redis-cli 7.0.15): the check, with the repairs it plugs in —
  * open slots (clusterManagerFixOpenSlot), uncovered slots (clusterManagerFixSlotsCoverage) and
  * slots with several owners (clusterManagerFixMultipleSlotOwners) — with redis-cli's lines,
- * questions and exit codes. Moving keys is the migration core's job (see `useSlotMover`).
+ * questions and exit codes. Moving keys is the migration core's job (migrate.ts).
  */
 import { isReplica, slotsString, SLOTS, type CmNode } from './core.js';
 import { dictOrder } from '../type-dict.js';
-import { getSlotOwner } from './migrate.js';
+import { getSlotOwner, moveSlot as moveSlotCore, type MoveSlotOptions } from './migrate.js';
 import { commandCheck, type FixHooks } from './inspect.js';
 import type { ClusterManager } from './manager.js';
 
-/** clusterManagerMoveSlot's options (CLUSTER_MANAGER_OPT_*). */
-export interface MoveOptions {
-  verbose?: boolean;
-  cold?: boolean;
-  update?: boolean;
-  quiet?: boolean;
-}
-
-/** clusterManagerMoveSlot: moves one slot's keys (and, unless cold, its ownership). */
-export type SlotMover = (cm: ClusterManager, source: CmNode, target: CmNode, slot: number, opts: MoveOptions) => Promise<boolean>;
-
-let mover: SlotMover | undefined;
-
-/** The migration core registers its clusterManagerMoveSlot here (one implementation for all). */
-export function useSlotMover(fn: SlotMover): void {
-  mover = fn;
-}
-
-async function moveSlot(cm: ClusterManager, source: CmNode, target: CmNode, slot: number, opts: MoveOptions): Promise<boolean> {
-  if (!mover) {
-    cm.log('err', `[ERR] Moving the keys of slot ${slot} from ${source.ip}:${source.port} to ${target.ip}:${target.port} needs the slot migration core, which this build lacks.\n`);
-    return false;
-  }
-  return mover(cm, source, target, slot, opts);
+/** clusterManagerMoveSlot during a fix (CMD_FLAG_FIX: a slot that is not served goes to the target). */
+async function moveSlot(cm: ClusterManager, source: CmNode, target: CmNode, slot: number, opts: Omit<MoveSlotOptions, 'fix'>): Promise<boolean> {
+  return (await moveSlotCore(cm, source, target, slot, { ...opts, fix: true })).ok;
 }
 
 /** redis-cli's exit(1) in the middle of a fix: nothing more is tried. */

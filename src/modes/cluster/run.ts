@@ -4,8 +4,7 @@
  */
 import { commandBackup } from './backup.js';
 import { commandCreate } from './create.js';
-import { commandFix, useSlotMover } from './fix.js';
-import { moveSlot } from './migrate.js';
+import { commandFix } from './fix.js';
 import { commandImport } from './import.js';
 import { commandAddNode, commandDelNode } from './nodes.js';
 import { commandRebalance } from './rebalance.js';
@@ -14,7 +13,6 @@ import { commandCall, commandCheck, commandInfo, commandSetTimeout, helpText } f
 import { ClusterManager, type ClusterCommand, type ManagerIo } from './manager.js';
 
 // fix moves keys with the one migration core, as clusterManagerMoveSlot with err == NULL (errors printed)
-useSlotMover(async (cm, source, target, slot, opts) => (await moveSlot(cm, source, target, slot, { ...opts, fix: true })).ok);
 
 type Proc = (cm: ClusterManager, cmd: ClusterCommand, ctx: { mbDelim: string }) => Promise<boolean>;
 
