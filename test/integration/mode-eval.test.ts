@@ -68,8 +68,22 @@ describe.each([false, true])('--eval (tls: %s)', (tls) => {
     same(await both(['--ldb-sync-mode', '--eval', script, 'k', ',', 'v'], 'step\nc\n', { TERM: 'dumb' }));
   });
 
-  it('--ldb with a script that does not compile: "Eval debugging session can\'t start:"', async () => {
-    same(await both(['--ldb', '--eval', broken], 'c\n', { TERM: 'dumb' }));
+  it('--ldb-sync-mode with a script that does not compile: "Eval debugging session can\'t start:"', async () => {
+    same(await both(['--ldb-sync-mode', '--eval', broken], 'c\n', { TERM: 'dumb' }));
+  });
+
+  it('--ldb (forked) with a script that does not compile', async () => {
+    const r = await both(['--ldb', '--eval', broken], 'c\n', { TERM: 'dumb' });
+    if (!tls) return same(r);
+    // Over TLS redis-server 7.0.15 forks with the client's TLS state: the parent's close and the
+    // child's reply race on one socket, so redis-cli itself prints either outcome from run to run.
+    // tredis-cli must print one of the two, whole.
+    const banner = r.ours.stdout.toString().startsWith('Lua debugging session started');
+    const started = r.ours.stdout.toString().endsWith("Eval debugging session can't start:\n(error) ERR Error compiling script (new function): user_script:2: unexpected symbol near '<eof>'\n");
+    const closed = r.ours.stderr.toString().endsWith('Error: Server closed the connection\n') && r.ours.code === 1;
+    expect(started ? r.ours.code : 0).toBe(0);
+    expect(banner).toBe(true);
+    expect(started !== closed).toBe(true);
   });
 });
 
@@ -82,12 +96,19 @@ it('--ldb (forked) on plaintext: the same session as redis-cli', async () => {
   expect([ours.stdout.toString(), ours.stderr.toString(), ours.code]).toEqual([ref.stdout.toString(), ref.stderr.toString(), ref.code]);
 });
 
-it('--ldb (forked) over TLS: redis-server 7.0.15 closes it after the banner; both print the error, exit 1', async () => {
+it('--ldb (forked) over TLS: redis-server 7.0.15 closes it after the banner (as a rule); the error, exit 1', async () => {
   const argv = [...srv.flags(true), '--ldb', '--eval', script, 'k'];
   const ref = await run('redis-cli', argv, { stdin: 'step\n' });
   const ours = await run(TREDIS_CLI, argv, { stdin: 'step\n' });
-  expect(ours.stderr.toString()).toBe('Error: Server closed the connection\n');
-  expect([ours.stdout.toString(), ours.stderr.toString(), ours.code]).toEqual([ref.stdout.toString(), ref.stderr.toString(), 1]);
+  // The fork races the parent's close on one TLS socket (see the broken-script case above): the
+  // close has won in every run seen so far, but a session that does start must be a real one.
+  if (ours.stderr.toString() === 'Error: Server closed the connection\n') {
+    const banner = 'Lua debugging session started, please use:\nquit    -- End the session.\nrestart -- Restart the script in debug mode again.\nhelp    -- Show Lua script debugging commands.\n\n';
+    expect([ours.stdout.toString(), ours.code]).toEqual([banner, 1]);
+    if (ref.stderr.toString() === ours.stderr.toString()) expect(ours.stdout.toString()).toBe(ref.stdout.toString());
+  } else {
+    expect(ours.stdout.toString()).toContain('* Stopped at 1');
+  }
 });
 
 it("`restart` outside a debugging session: redis-cli's line, never sent (piped)", async () => {
