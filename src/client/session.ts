@@ -190,7 +190,7 @@ export class Session {
         onTlsSettled: (st) => {
           this.lastTls = st;
           // Read now: on a verification failure the socket is destroyed right after this call.
-          this.tlsFacts = st.socket ? captureTlsFacts(st.socket) : undefined;
+          this.tlsFacts = st.socket ? captureTlsFacts(st.socket, st.peerCertificate) : undefined;
           // The chain of the latest full handshake: a resumed session (no peer certificate) shows it.
           if (this.tlsFacts?.peer) this.firstPeerCertificate = this.tlsFacts.peer;
           this.hooks.onTlsSettled?.(st);

@@ -263,9 +263,12 @@ export interface TlsFacts {
   session: Buffer | null;
 }
 
-/** Reads the facts of a TLS socket after `secureConnect` (and again later for ticket facts). */
-export function captureTlsFacts(sock: TLSSocket): TlsFacts {
-  const peer = sock.getPeerCertificate(true) as DetailedPeerCertificate | null;
+/**
+ * Reads the facts of a TLS socket after `secureConnect` (and again later for ticket facts).
+ * `peerCertificate`: what `sock.getPeerCertificate(true)` already returned, when the caller has it.
+ */
+export function captureTlsFacts(sock: TLSSocket, peerCertificate?: PeerCertificate): TlsFacts {
+  const peer = (peerCertificate ?? sock.getPeerCertificate(true)) as DetailedPeerCertificate | null;
   const local = sock.getCertificate() as PeerCertificate | null | Record<string, never>;
   const eph = sock.getEphemeralKeyInfo() as TlsFacts['ephemeral'];
   const cipher = sock.getCipher() as { name: string; standardName: string } | null;

@@ -28,6 +28,11 @@ export interface TlsSettled {
   hostCheck: { name: string; matched: boolean; error?: string } | null;
   /** --pin-sha256 check, when asked for. */
   pinCheck: { expected: string[]; actual: string; matched: boolean } | null;
+  /**
+   * What `getPeerCertificate(true)` returned after the handshake (empty for a resumed session), so
+   * that the caller need not build the chain's objects again (~0.6 ms each time).
+   */
+  peerCertificate?: PeerCertificate | undefined;
 }
 
 export interface Transport {
@@ -319,7 +324,8 @@ async function handshake(cfg: ConnectionConfig, plan: TlsPlan, raw: Socket, addr
   }
   timings.tlsMs = elapsed(t0);
   // Verification, done here so that a failure can still report the chain. Nothing was sent yet.
-  let leaf = sock.getPeerCertificate(true);
+  const peerCertificate = sock.getPeerCertificate(true);
+  let leaf = peerCertificate;
   if (sock.isSessionReused() && Object.keys(leaf).length === 0 && opts.resumedPeerCertificate) leaf = opts.resumedPeerCertificate as typeof leaf;
   let failure: TlsExplanation | null = null;
   let hostCheck: TlsSettled['hostCheck'] = null;
@@ -342,7 +348,7 @@ async function handshake(cfg: ConnectionConfig, plan: TlsPlan, raw: Socket, addr
       failure = { code: 'PIN_MISMATCH', reason: `the server's public key sha256//${actual} matches none of --pin-sha256 ${tlsCfg.pinSha256.join(', ')}`, hint: 'if the server key was rotated on purpose, update --pin-sha256; otherwise someone may be intercepting the connection' };
     }
   }
-  settled(sock, failure, { hostCheck, pinCheck });
+  settled(sock, failure, { hostCheck, pinCheck, peerCertificate });
   if (failure) {
     sock.destroy();
     return fail(failure);

@@ -21,13 +21,27 @@ function hex2(b: number): string {
   return b.toString(16).padStart(2, '0');
 }
 
-function makeTable(escapeOf: (b: number) => string | undefined): EscapeTable {
-  const escapes: Array<Buffer | undefined> = [];
-  for (let b = 0; b < 256; b++) {
-    const e = escapeOf(b);
-    escapes.push(e === undefined ? undefined : Buffer.from(e, 'latin1'));
+/** Built on first use: most runs quote nothing, and three tables of 256 entries cost ~1 ms at start-up. */
+class LazyTable implements EscapeTable {
+  private built: Array<Buffer | undefined> | undefined = undefined;
+
+  constructor(private readonly escapeOf: (b: number) => string | undefined) {}
+
+  get escapes(): ReadonlyArray<Buffer | undefined> {
+    if (this.built === undefined) {
+      const escapes: Array<Buffer | undefined> = [];
+      for (let b = 0; b < 256; b++) {
+        const e = this.escapeOf(b);
+        escapes.push(e === undefined ? undefined : Buffer.from(e, 'latin1'));
+      }
+      this.built = escapes;
+    }
+    return this.built;
   }
-  return { escapes };
+}
+
+function makeTable(escapeOf: (b: number) => string | undefined): EscapeTable {
+  return new LazyTable(escapeOf);
 }
 
 /** hiredis `sdscatrepr`: `isprint` in the C locale is 0x20..0x7e; everything else is `\xHH`. */
