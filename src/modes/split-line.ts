@@ -1,3 +1,6 @@
+/** Lines up to this length are scanned by a JS loop rather than native indexOf calls. */
+const SHORT_LINE = 128;
+
 /**
  * Splits a line into arguments exactly as hiredis `sdssplitargs` (redis-cli 7.0.15 `cliSplitArgs`):
  * double quotes with `\xHH`, `\n \r \t \b \a` and `\c` escapes; single quotes where only `\'` is an
@@ -6,10 +9,25 @@
  */
 export function splitArgs(line: Buffer): Buffer[] | null {
   const n = line.length;
-  // A C string ends at its first NUL byte.
-  const nul = line.indexOf(0);
-  const end = nul === -1 ? n : nul;
-  if (line.indexOf(0x22) === -1 && line.indexOf(0x27) === -1) return splitPlain(line, end);
+  // A C string ends at its first NUL byte. A short line (most are) is scanned once in JS for NUL and
+  // quotes: three native indexOf calls cost more than the loop.
+  let end = n;
+  let quoted = false;
+  if (n <= SHORT_LINE) {
+    for (let i = 0; i < n; i++) {
+      const c = line[i]!;
+      if (c === 0) {
+        end = i;
+        break;
+      }
+      if (c === 0x22 || c === 0x27) quoted = true;
+    }
+  } else {
+    const nul = line.indexOf(0);
+    if (nul !== -1) end = nul;
+    quoted = line.indexOf(0x22) !== -1 || line.indexOf(0x27) !== -1;
+  }
+  if (!quoted) return splitPlain(line, end);
   const out: Buffer[] = [];
   let p = 0;
   const at = (i: number): number => (i < end ? line[i]! : 0);

@@ -72,7 +72,7 @@ export class LineSplitter {
   /** The next complete line of the chunk fed, or undefined (its unfinished tail is kept). */
   next(): Buffer | undefined {
     const { chunk, start } = this;
-    const nl = chunk.indexOf(0x0a, start);
+    const nl = findNewline(chunk, start);
     if (nl === -1) {
       if (start < chunk.length) this.pending.push(start === 0 ? chunk : chunk.subarray(start));
       this.chunk = NO_BYTES;
@@ -94,6 +94,13 @@ export class LineSplitter {
     this.pending = [];
     return p.length === 0 ? undefined : p.length === 1 ? p[0] : Buffer.concat(p);
   }
+}
+
+/** `chunk.indexOf(0x0a, from)`: a JS loop over the first bytes first, as most lines are short. */
+function findNewline(chunk: Buffer, from: number): number {
+  const stop = Math.min(chunk.length, from + 96);
+  for (let i = from; i < stop; i++) if (chunk[i] === 0x0a) return i;
+  return stop === chunk.length ? -1 : chunk.indexOf(0x0a, stop);
 }
 
 /** The lines of a stream (LineSplitter), one at a time. */

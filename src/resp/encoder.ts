@@ -146,6 +146,9 @@ function inlineSize(args: ReadonlyArray<Buffer | string>): number {
   return size;
 }
 
+/** Buffer arguments up to this many bytes are copied byte by byte. */
+const SHORT_COPY = 32;
+
 /** Writes a command at `offset` (room for inlineSize(args) bytes); returns the offset after it. */
 function encodeInto(args: ReadonlyArray<Buffer | string>, out: Buffer, offset: number): number {
   offset = writeHeader(out, offset, 0x2a, args.length); // *
@@ -160,8 +163,14 @@ function encodeInto(args: ReadonlyArray<Buffer | string>, out: Buffer, offset: n
         offset += out.write(arg, offset, 'utf8');
       }
     } else {
-      offset = writeHeader(out, offset, 0x24, arg.length);
-      offset += arg.copy(out, offset);
+      const length = arg.length;
+      offset = writeHeader(out, offset, 0x24, length);
+      if (length <= SHORT_COPY) {
+        // a native copy call costs more than a short loop (piped SET key:N value:N: ~10 % of the run)
+        for (let k = 0; k < length; k++) out[offset++] = arg[k]!;
+      } else {
+        offset += arg.copy(out, offset);
+      }
     }
     out[offset++] = 0x0d; // \r
     out[offset++] = 0x0a; // \n
