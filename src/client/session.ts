@@ -57,8 +57,8 @@ export interface SessionHooks {
 }
 
 interface Pending {
-  resolve: (v: RespValue) => void;
-  reject: (e: Error) => void;
+  resolve: (v: RespValue, args: CommandArgs) => void;
+  reject: (e: Error, args: CommandArgs) => void;
   stream: ReplyStream | undefined;
   /** The command, for the --reply-timeout message. */
   args: CommandArgs;
@@ -324,13 +324,15 @@ export class Session {
    * send() without a promise: `onReply` gets the reply, `onError` the failure (called at once when
    * not connected). For long pipelines, where a promise per command is most of the cost.
    */
-  sendWith(args: CommandArgs, onReply: (v: RespValue) => void, onError: (e: Error) => void, stream?: ReplyStream): void {
+  sendWith<A extends CommandArgs>(args: A, onReply: (v: RespValue, args: A) => void, onError: (e: Error, args: A) => void, stream?: ReplyStream): void {
     if (this.failure || !this.socket) {
-      onError(this.failure ?? new IoError('not connected', { code: 'ENOTCONN' }));
+      onError(this.failure ?? new IoError('not connected', { code: 'ENOTCONN' }), args);
       return;
     }
     const allowanceMs = this.setupDone && this.config.replyTimeoutMs !== undefined ? replyAllowanceMs(args, this.config.replyTimeoutMs) : Infinity;
-    this.pending.push({ resolve: onReply, reject: onError, stream, args, allowanceMs });
+    // The callbacks get the command back, so that a long pipeline can pass the same two functions
+    // for every command instead of two closures each (Pending holds `args` as given: it is an A).
+    this.pending.push({ resolve: onReply as Pending['resolve'], reject: onError as Pending['reject'], stream, args, allowanceMs });
     this.write(args);
     if (this.inFlight === 1) this.armReplyTimer();
     if (this.setupDone && this.repliesSeen === 0 && this.silenceTimer === undefined && this.config.replyTimeoutMs === undefined && !mayBeSlow(args)) this.watchSilence();
@@ -492,7 +494,7 @@ export class Session {
       this.pending = this.pending.slice(this.head);
       this.head = 0;
     }
-    p.resolve(v);
+    p.resolve(v, p.args);
   }
 
   private onSocketEnd(err: Error | undefined): void {
@@ -556,7 +558,7 @@ export class Session {
     const pend = this.pending.slice(this.head);
     this.pending = [];
     this.head = 0;
-    for (const p of pend) p.reject(err);
+    for (const p of pend) p.reject(err, p.args);
     this.socket?.destroy();
   }
 
@@ -600,7 +602,7 @@ export class Session {
     const pend = this.pending.slice(this.head);
     this.pending = [];
     this.head = 0;
-    for (const p of pend) p.reject(new IoError('connection closed', { code: 'ECLOSED' }));
+    for (const p of pend) p.reject(new IoError('connection closed', { code: 'ECLOSED' }), p.args);
     this.notifyClosed();
   }
 }

@@ -177,42 +177,44 @@ export async function runStdin(ctx: ModeContext, input: Readable, hooks: StdinHo
   /** Every pipelined reply printed (or its failure reported). */
   const settle = () => fallTo(0);
 
-  const sendPipelined = (args: Buffer[]): void => {
+  // The same two callbacks for every pipelined command (the session hands each its command back):
+  // two closures per command were a fifth of what a window of commands in flight keeps alive.
+  const onPipelinedReply = (v: RespValue, args: Buffer[]): void => {
+    answered();
+    if (!printer.printed) printReply(ctx, args, v);
+    gate.done();
+    trackState(ctx, args, v);
+  };
+  // The connection failed under pipelined commands. At most once: none of them is sent again,
+  // whatever their fate. The first prints redis-cli's error and how many were left without a
+  // reply; the next unread line goes on a new connection (the sequential path reconnects).
+  // The session rejects all of a connection's commands at once, before any reconnect, so the
+  // connection they were sent on is still `connects`.
+  const onPipelinedFailure = (err: unknown, args: Buffer[]): void => {
     const epoch = ctx.session.connects;
+    gate.done();
+    printer.reset();
+    const lost = unanswered;
+    if (!fatal && failedEpoch !== epoch) {
+      failedEpoch = epoch;
+      const report = async () => {
+        await ctx.out.flush();
+        printConnectionError(ctx, err);
+        ctx.session.close();
+        fatal = isFatalReadError(err);
+        // A protocol error ends the run as in redis-cli (the server does not speak RESP): no count.
+        const msg = err instanceof ProtocolError ? undefined : unansweredMessage(lost, args);
+        if (msg !== undefined) ctx.err(msg);
+      };
+      failing = report();
+    }
+    answered();
+  };
+
+  const sendPipelined = (args: Buffer[]): void => {
     unanswered++;
     gate.sent();
-    ctx.session.sendWith(
-      args,
-      (v: RespValue) => {
-        answered();
-        if (!printer.printed) printReply(ctx, args, v);
-        gate.done();
-        trackState(ctx, args, v);
-      },
-      // The connection failed under pipelined commands. At most once: none of them is sent again,
-      // whatever their fate. The first prints redis-cli's error and how many were left without a
-      // reply; the next unread line goes on a new connection (the sequential path reconnects).
-      (err: unknown) => {
-        gate.done();
-        printer.reset();
-        const lost = unanswered;
-        if (!fatal && failedEpoch !== epoch) {
-          failedEpoch = epoch;
-          const report = async () => {
-            await ctx.out.flush();
-            printConnectionError(ctx, err);
-            ctx.session.close();
-            fatal = isFatalReadError(err);
-            // A protocol error ends the run as in redis-cli (the server does not speak RESP): no count.
-            const msg = err instanceof ProtocolError ? undefined : unansweredMessage(lost, args);
-            if (msg !== undefined) ctx.err(msg);
-          };
-          failing = report();
-        }
-        answered();
-      },
-      printer,
-    );
+    ctx.session.sendWith(args, onPipelinedReply, onPipelinedFailure, printer);
   };
 
   const runAlone = async (args: Buffer[], repeat: number): Promise<void> => {
