@@ -7,14 +7,13 @@ const SHORT_LINE = 128;
  * escape; a closing quote must be followed by white space or the end; quotes may start mid-token.
  * Works on bytes (latin1 view of a Buffer) so binary input stays binary. Returns null on bad quoting.
  */
-export function splitArgs(line: Buffer): Buffer[] | null {
-  const n = line.length;
+export function splitArgs(line: Buffer, from = 0, to = line.length): Buffer[] | null {
   // A C string ends at its first NUL byte. A short line (most are) is scanned once in JS for NUL and
   // quotes: three native indexOf calls cost more than the loop.
-  let end = n;
+  let end = to;
   let quoted = false;
-  if (n <= SHORT_LINE) {
-    for (let i = 0; i < n; i++) {
+  if (to - from <= SHORT_LINE) {
+    for (let i = from; i < to; i++) {
       const c = line[i]!;
       if (c === 0) {
         end = i;
@@ -23,11 +22,18 @@ export function splitArgs(line: Buffer): Buffer[] | null {
       if (c === 0x22 || c === 0x27) quoted = true;
     }
   } else {
-    const nul = line.indexOf(0);
-    if (nul !== -1) end = nul;
-    quoted = line.indexOf(0x22) !== -1 || line.indexOf(0x27) !== -1;
+    const nul = line.indexOf(0, from);
+    if (nul !== -1 && nul < to) end = nul;
+    const dq = line.indexOf(0x22, from);
+    const sq = line.indexOf(0x27, from);
+    quoted = (dq !== -1 && dq < to) || (sq !== -1 && sq < to);
   }
-  if (!quoted) return splitPlain(line, end);
+  // the common case, no quotes: tokens are views of `line`, made straight from the range
+  if (!quoted) return splitPlain(line, from, end);
+  if (from !== 0 || to !== line.length) {
+    line = line.subarray(from, to);
+    end -= from;
+  }
   const out: Buffer[] = [];
   let p = 0;
   const at = (i: number): number => (i < end ? line[i]! : 0);
@@ -102,9 +108,9 @@ export function splitArgs(line: Buffer): Buffer[] | null {
  * The common case, a line without quotes: tokens are views of the line. Same rules as the full
  * splitter: blanks skipped with isspace, a token ends at space, \n, \r, \t (\v and \f stay inside).
  */
-function splitPlain(line: Buffer, end: number): Buffer[] {
+function splitPlain(line: Buffer, from: number, end: number): Buffer[] {
   const out: Buffer[] = [];
-  let p = 0;
+  let p = from;
   while (true) {
     while (p < end && isCSpace(line[p]!)) p++;
     if (p >= end) return out;

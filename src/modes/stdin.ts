@@ -19,9 +19,9 @@ export type LineAction =
   | { kind: 'command'; args: Buffer[]; repeat: number };
 
 /** Classifies one input line the way redis-cli's repl() does. */
-export function classifyLine(line: Buffer): LineAction {
-  if (line.length === 0 || line[0] === 0) return { kind: 'skip' };
-  const argv = splitArgs(line);
+export function classifyLine(line: Buffer, start = 0, end = line.length): LineAction {
+  if (end === start || line[start] === 0) return { kind: 'skip' };
+  const argv = splitArgs(line, start, end);
   if (argv === null) return { kind: 'print', text: 'Invalid argument(s)\n' };
   if (argv.length === 0) return { kind: 'skip' };
   const rep = parseRepeatPrefix(argv);
@@ -71,21 +71,43 @@ export class LineSplitter {
 
   /** The next complete line of the chunk fed, or undefined (its unfinished tail is kept). */
   next(): Buffer | undefined {
+    if (!this.nextRange()) return undefined;
+    const { line, lineStart, lineEnd } = this;
+    return lineStart === 0 && lineEnd === line.length ? line : line.subarray(lineStart, lineEnd);
+  }
+
+  /** After `nextRange()` returned true: the line is `line[lineStart, lineEnd)`. */
+  line: Buffer = NO_BYTES;
+  lineStart = 0;
+  lineEnd = 0;
+
+  /**
+   * `next()` without making a Buffer for a line that lies inside the chunk (the piped-stdin loop
+   * takes 100,000s of them): false when there is no complete line.
+   */
+  nextRange(): boolean {
     const { chunk, start } = this;
     const nl = findNewline(chunk, start);
     if (nl === -1) {
       if (start < chunk.length) this.pending.push(start === 0 ? chunk : chunk.subarray(start));
       this.chunk = NO_BYTES;
       this.start = 0;
-      return undefined;
+      return false;
     }
     this.start = nl + 1;
-    const piece = chunk.subarray(start, nl);
-    if (this.pending.length === 0) return piece;
-    this.pending.push(piece);
+    if (this.pending.length === 0) {
+      this.line = chunk;
+      this.lineStart = start;
+      this.lineEnd = nl;
+      return true;
+    }
+    this.pending.push(chunk.subarray(start, nl));
     const line = Buffer.concat(this.pending);
     this.pending = [];
-    return line;
+    this.line = line;
+    this.lineStart = 0;
+    this.lineEnd = line.length;
+    return true;
   }
 
   /** At the end of input: the last line when it had no \n. */
@@ -231,8 +253,8 @@ export async function runStdin(ctx: ModeContext, input: Readable, hooks: StdinHo
   };
 
   /** Acts on one line: undefined when done at once, else a promise to await before the next line. */
-  const step = (line: Buffer): Promise<void> | undefined => {
-    const action = classifyLine(line);
+  const step = (line: Buffer, start = 0, end = line.length): Promise<void> | undefined => {
+    const action = classifyLine(line, start, end);
     switch (action.kind) {
       case 'skip':
         return undefined;
@@ -286,9 +308,8 @@ export async function runStdin(ctx: ModeContext, input: Readable, hooks: StdinHo
   try {
     read: for await (const chunk of input as AsyncIterable<Buffer>) {
       lines.feed(chunk);
-      let line: Buffer | undefined;
-      while ((line = lines.next()) !== undefined) {
-        const wait = step(line);
+      while (lines.nextRange()) {
+        const wait = step(lines.line, lines.lineStart, lines.lineEnd);
         if (wait !== undefined) await wait;
         if (fatal || quit) break read;
       }

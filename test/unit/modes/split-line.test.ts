@@ -85,6 +85,25 @@ describe('splitArgs (sdssplitargs, recorded from redis-cli 7.0.15)', () => {
     expect(got === null ? null : got.map((t) => t.toString('latin1'))).toEqual(expected);
   });
 
+  // Piped stdin splits a line where it lies in the chunk read (splitArgs(chunk, from, to)): the same
+  // tokens as the line on its own, short and long lines, quoted or not, with bytes around it.
+  it.each(splitCases)('$name, inside a larger buffer', ({ line, expected }) => {
+    for (const pad of [0, 1, 200]) {
+      const inner = b(line);
+      const around = Buffer.concat([Buffer.alloc(pad, 0x22), inner, Buffer.from('\0 "x\n'), Buffer.alloc(pad, 0x27)]);
+      const got = splitArgs(around, pad, pad + inner.length);
+      expect(got === null ? null : got.map((t) => t.toString('latin1'))).toEqual(expected);
+    }
+  });
+
+  it('a range longer than the short-line scan gives the tokens of the line alone', () => {
+    for (const line of [`SET k ${'v'.repeat(300)}`, `SET k "${'v'.repeat(300)}"`, `SET k ${'v'.repeat(300)}\0tail`]) {
+      const inner = b(line);
+      const around = Buffer.concat([b('"\''), inner, b('"\'\0')]);
+      expect(splitArgs(around, 2, 2 + inner.length)).toEqual(splitArgs(inner));
+    }
+  });
+
   it('returns Buffers that own their bytes (binary-safe)', () => {
     const line = b('set "\\xff\\x00\\x80" v');
     const got = splitArgs(line)!;
