@@ -195,6 +195,8 @@ function headerSize(n: number): number {
 }
 
 function decimalLength(n: number): number {
+  if (n < 10) return 1;
+  if (n < 100) return 2;
   let digits = 1;
   while (n >= 10) {
     n = Math.floor(n / 10);
@@ -206,6 +208,13 @@ function decimalLength(n: number): number {
 /** Write `<type><n>\r\n` (n a non-negative integer) at `offset`; returns the offset after it. */
 function writeHeader(out: Buffer, offset: number, type: number, n: number): number {
   out[offset] = type;
+  if (n < 10) {
+    // most headers of a command (`*3`, `$3`, `$5`): one digit, no division
+    out[offset + 1] = 0x30 + n;
+    out[offset + 2] = 0x0d; // \r
+    out[offset + 3] = 0x0a; // \n
+    return offset + 4;
+  }
   let end = offset + 1 + decimalLength(n);
   const after = end;
   do {
