@@ -4,11 +4,15 @@
  * for functions only `REPLCONF rdb-filter-only functions` (the server then leaves the keys out), SYNC,
  * and the payload written out with redis-cli's messages on stderr.
  *
- * Unlike redis-cli, the file is written under a temporary name in the same directory and renamed
- * only once the whole payload is in and synced: an interrupted or failed transfer leaves no partial
- * RDB that looks complete, and an older, longer file is never left with a stale tail.
+ * Unlike redis-cli, a new or plain file is written under a temporary name next to it (next to what a
+ * symbolic link points at) and renamed over it only once the whole payload is in and synced: an
+ * interrupted or failed transfer leaves no partial RDB that looks complete, and an older, longer
+ * file is never left with a stale tail. The file keeps its permission bits (and, as root, its
+ * owner). What a rename would break is written in place, as redis-cli does: a FIFO or a device
+ * (`/dev/null`), a file with other hard links, a file owned by another user, a file in a directory
+ * where no new file can be made; a failed transfer then truncates a plain file to nothing.
  */
-import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { access, constants, open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { strerror } from '../connection/errno.js';
@@ -29,7 +33,7 @@ export interface RdbOptions {
   plainSync?: boolean;
 }
 
-/** Where the payload goes: a temporary file renamed at the end, or stdout. */
+/** Where the payload goes: a temporary file renamed at the end, the file itself, or stdout. */
 interface Target {
   write(chunk: Buffer): Promise<void>;
   commit(): Promise<void>;
@@ -43,13 +47,66 @@ function fileError(prefix: string, file: string, err: unknown): TredisError {
 }
 
 async function openFileTarget(file: string): Promise<Target> {
-  // open(2) with O_WRONLY on a directory fails with EISDIR in redis-cli; rename would fail later.
+  // stat follows a symbolic link: what matters is the file written to.
   const st = await stat(file).catch(() => undefined);
+  // open(2) with O_WRONLY on a directory fails with EISDIR in redis-cli; rename would fail later.
   if (st?.isDirectory()) throw fileError('Error opening', file, Object.assign(new Error('EISDIR'), { code: 'EISDIR' }));
-  const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString('hex')}.part`);
+  // a file redis-cli could not open for writing is refused the same way (rename would not care)
+  if (st !== undefined) await access(file, constants.W_OK).catch((err: unknown) => Promise.reject(fileError('Error opening', file, err)));
+  const uid = process.getuid?.();
+  if (st !== undefined && (!st.isFile() || st.nlink > 1 || (uid !== 0 && uid !== undefined && st.uid !== uid))) return openInPlace(file, st.isFile());
+  const real = st === undefined ? file : await realpath(file);
+  const tmp = join(dirname(real), `.${basename(real)}.${randomBytes(4).toString('hex')}.part`);
   let fh: FileHandle;
   try {
-    fh = await open(tmp, 'wx', 0o644);
+    // a new file gets what fopen gives (0666 less the umask), an existing one its own bits
+    fh = await open(tmp, 'wx', st === undefined ? 0o666 : st.mode & 0o7777);
+    if (st !== undefined) {
+      await fh.chmod(st.mode & 0o7777);
+      if (uid === 0 && (st.uid !== 0 || st.gid !== 0)) await fh.chown(st.uid, st.gid);
+    }
+  } catch (err) {
+    // no new file can be made there (a read-only directory), but the file itself may be writable
+    if (st !== undefined) {
+      await unlink(tmp).catch(() => undefined);
+      return openInPlace(file, true);
+    }
+    throw fileError('Error opening', file, err);
+  }
+  let closed = false;
+  const close = async () => {
+    if (!closed) {
+      closed = true;
+      await fh.close();
+    }
+  };
+  return {
+    write: (chunk) => writeAll(fh, chunk),
+    async commit() {
+      try {
+        await fh.sync();
+      } catch (err) {
+        throw fileError('Fail to fsync', file, err);
+      }
+      await close();
+      try {
+        await rename(tmp, real);
+      } catch (err) {
+        throw fileError('Error renaming the transfer to', file, err);
+      }
+    },
+    async discard() {
+      await close().catch(() => undefined);
+      await unlink(tmp).catch(() => undefined);
+    },
+  };
+}
+
+/** Writes into FILE itself (fopen "wb", as redis-cli): for what a rename would replace or cannot reach. */
+async function openInPlace(file: string, plain: boolean): Promise<Target> {
+  let fh: FileHandle;
+  try {
+    fh = await open(file, 'w');
   } catch (err) {
     throw fileError('Error opening', file, err);
   }
@@ -61,34 +118,33 @@ async function openFileTarget(file: string): Promise<Target> {
     }
   };
   return {
-    async write(chunk) {
-      try {
-        for (let off = 0; off < chunk.length; ) {
-          const { bytesWritten } = await fh.write(chunk, off, chunk.length - off);
-          off += bytesWritten;
-        }
-      } catch (err) {
-        throw new TredisError(`Error writing data to file: ${strerror(err)}`, { code: (err as NodeJS.ErrnoException).code ?? 'EIO', exitCode: 1, cause: err });
-      }
-    },
+    write: (chunk) => writeAll(fh, chunk),
     async commit() {
       try {
-        await fh.sync();
+        // fsync of a FIFO or a device fails (EINVAL) and means nothing there
+        if (plain) await fh.sync();
       } catch (err) {
         throw fileError('Fail to fsync', file, err);
       }
       await close();
-      try {
-        await rename(tmp, file);
-      } catch (err) {
-        throw fileError('Error renaming the transfer to', file, err);
-      }
     },
     async discard() {
+      // a partial RDB must not look complete: what was written is taken back
+      if (plain) await fh.truncate(0).catch(() => undefined);
       await close().catch(() => undefined);
-      await unlink(tmp).catch(() => undefined);
     },
   };
+}
+
+async function writeAll(fh: FileHandle, chunk: Buffer): Promise<void> {
+  try {
+    for (let off = 0; off < chunk.length; ) {
+      const { bytesWritten } = await fh.write(chunk, off, chunk.length - off);
+      off += bytesWritten;
+    }
+  } catch (err) {
+    throw new TredisError(`Error writing data to file: ${strerror(err)}`, { code: (err as NodeJS.ErrnoException).code ?? 'EIO', exitCode: 1, cause: err });
+  }
 }
 
 function stdoutTarget(ctx: Pick<ModeContext, 'out'>): Target {

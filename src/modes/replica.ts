@@ -26,9 +26,27 @@ const CSV = { mode: 'csv', mbDelim: '\n', cmdDelim: '\n' } as const;
 
 /** Runs --replica on a connected session. Returns the exit code when the stream ends; throws on failure. */
 export async function runReplica(ctx: ModeContext, opts: ReplicaOptions): Promise<number> {
-  await sendReplconf(ctx, 'capa', 'eof');
-  await sendReplconf(ctx, 'rdb-filter-only', '');
-  return streamReplication(ctx, opts, await startSync(ctx, opts.idleMs));
+  return stopOnCtrlC(ctx, async () => {
+    await sendReplconf(ctx, 'capa', 'eof');
+    await sendReplconf(ctx, 'rdb-filter-only', '');
+    return streamReplication(ctx, opts, await startSync(ctx, opts.idleMs));
+  });
+}
+
+/**
+ * Ctrl-C while the master prepares the RDB (a diskless master waits `repl-diskless-sync-delay`
+ * seconds first) ends the mode with 130, as it does once commands stream; never the AbortError.
+ */
+async function stopOnCtrlC(ctx: ModeContext, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (err) {
+    if (ctx.signal?.aborted) {
+      await ctx.out.flush();
+      return 130;
+    }
+    throw err;
+  }
 }
 
 /**
@@ -38,7 +56,7 @@ export async function runReplica(ctx: ModeContext, opts: ReplicaOptions): Promis
 export async function runTypedSync(ctx: ModeContext, args: Buffer[], opts: ReplicaOptions): Promise<number> {
   ctx.out.write('Entering replica output mode...  (press Ctrl-C to quit)\n');
   await ctx.out.flush();
-  return streamReplication(ctx, opts, await startSync(ctx, opts.idleMs, Buffer.concat(encodeCommand(args))));
+  return stopOnCtrlC(ctx, async () => streamReplication(ctx, opts, await startSync(ctx, opts.idleMs, Buffer.concat(encodeCommand(args)))));
 }
 
 async function streamReplication(ctx: ModeContext, opts: ReplicaOptions, start: SyncStart): Promise<number> {

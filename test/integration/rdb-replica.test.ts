@@ -8,7 +8,7 @@
 // bytes, to keep npm test fast). Next to them: redis-cli's messages compared side by side, and the
 // bad inputs (unwritable path, SYNC refused by ACL, a replica without its master, Ctrl-C).
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -215,6 +215,67 @@ describe('side by side with redis-cli 7.0.15', () => {
     expect(ref.code).toBe(1);
     expect(our.code).toBe(1);
     expect(our.stderr.toString()).toBe(`${ref.stderr.toString().replace('\r\n', '\n')}hint: this server is a replica whose master link is down; ask its master instead\n`);
+  });
+
+  it('Ctrl-C in --replica while the master prepares the RDB: exit 130, no stack trace', async () => {
+    await redis('config', 'set', 'repl-diskless-sync', 'yes');
+    await redis('config', 'set', 'repl-diskless-sync-delay', '5');
+    try {
+      const child = spawn(TREDIS_CLI, ['-p', String(server.port), '--replica'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      await waitFor(() => err.includes('sending REPLCONF rdb-filter-only'), 'no REPLCONF line');
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(err).not.toMatch(/internal error|AbortError|\n\s+at /);
+    } finally {
+      await redis('config', 'set', 'repl-diskless-sync-delay', '0');
+    }
+  });
+
+  it('--rdb into what exists: a file keeps its mode, a link its target, hard links stay one file, a FIFO gets the bytes', async () => {
+    const dir = path.join(tmp, 'targets');
+    mkdirSync(dir);
+    const ref = path.join(dir, 'ref.rdb');
+    expect((await run(TREDIS_CLI, ['-p', String(server.port), '--rdb', ref])).code).toBe(0);
+    const size = statSync(ref).size;
+    // a private file stays private (a rename would have made it 0644)
+    const secret = path.join(dir, 'secret.rdb');
+    writeFileSync(secret, 'old');
+    chmodSync(secret, 0o600);
+    expect((await run(TREDIS_CLI, ['-p', String(server.port), '--rdb', secret])).code).toBe(0);
+    expect(statSync(secret).mode & 0o777).toBe(0o600);
+    expect(statSync(secret).size).toBe(size);
+    // a symbolic link keeps pointing at its target, which gets the RDB
+    const real = path.join(dir, 'real.rdb');
+    writeFileSync(real, 'old');
+    const link = path.join(dir, 'link.rdb');
+    symlinkSync(real, link);
+    expect((await run(TREDIS_CLI, ['-p', String(server.port), '--rdb', link])).code).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(link)).toBe(real);
+    expect(statSync(real).size).toBe(size);
+    // two names of one file stay one file
+    const h1 = path.join(dir, 'h1.rdb');
+    const h2 = path.join(dir, 'h2.rdb');
+    writeFileSync(h1, 'old');
+    linkSync(h1, h2);
+    expect((await run(TREDIS_CLI, ['-p', String(server.port), '--rdb', h1])).code).toBe(0);
+    expect(statSync(h1).ino).toBe(statSync(h2).ino);
+    expect(readFileSync(h2).length).toBe(size);
+    // a FIFO is written into, not replaced by a file
+    const fifo = path.join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const got: Buffer[] = [];
+    reader.stdout.on('data', (c: Buffer) => got.push(c));
+    const readerDone = new Promise((r) => reader.on('close', r));
+    const r = await run(TREDIS_CLI, ['-p', String(server.port), '--rdb', fifo]);
+    await readerDone;
+    expect(r.code).toBe(0);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(Buffer.concat(got).length).toBe(size);
   });
 
   it('Ctrl-C during a transfer leaves no file, complete or partial', async () => {
