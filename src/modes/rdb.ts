@@ -73,22 +73,11 @@ async function openFileTarget(file: string): Promise<Target> {
     }
     throw fileError('Error opening', file, err);
   }
-  let closed = false;
-  const close = async () => {
-    if (!closed) {
-      closed = true;
-      await fh.close();
-    }
-  };
+  const close = closer(fh);
   return {
     write: (chunk) => writeAll(fh, chunk),
     async commit() {
-      try {
-        await fh.sync();
-      } catch (err) {
-        throw fileError('Fail to fsync', file, err);
-      }
-      await close();
+      await syncAndClose(fh, close, file, true);
       try {
         await rename(tmp, real);
       } catch (err) {
@@ -110,30 +99,37 @@ async function openInPlace(file: string, plain: boolean): Promise<Target> {
   } catch (err) {
     throw fileError('Error opening', file, err);
   }
-  let closed = false;
-  const close = async () => {
-    if (!closed) {
-      closed = true;
-      await fh.close();
-    }
-  };
+  const close = closer(fh);
   return {
     write: (chunk) => writeAll(fh, chunk),
-    async commit() {
-      try {
-        // fsync of a FIFO or a device fails (EINVAL) and means nothing there
-        if (plain) await fh.sync();
-      } catch (err) {
-        throw fileError('Fail to fsync', file, err);
-      }
-      await close();
-    },
+    // fsync of a FIFO or a device fails (EINVAL) and means nothing there
+    commit: () => syncAndClose(fh, close, file, plain),
     async discard() {
       // a partial RDB must not look complete: what was written is taken back
       if (plain) await fh.truncate(0).catch(() => undefined);
       await close().catch(() => undefined);
     },
   };
+}
+
+/** Closes `fh` once, however often called. */
+function closer(fh: FileHandle): () => Promise<void> {
+  let closed = false;
+  return async () => {
+    if (!closed) {
+      closed = true;
+      await fh.close();
+    }
+  };
+}
+
+async function syncAndClose(fh: FileHandle, close: () => Promise<void>, file: string, sync: boolean): Promise<void> {
+  try {
+    if (sync) await fh.sync();
+  } catch (err) {
+    throw fileError('Fail to fsync', file, err);
+  }
+  await close();
 }
 
 async function writeAll(fh: FileHandle, chunk: Buffer): Promise<void> {
