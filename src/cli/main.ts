@@ -1,7 +1,7 @@
 import { existsSync, openSync, readFileSync, readdirSync, statSync, writeSync } from 'node:fs';
 import type { Interface as ReadlineInterface } from 'node:readline';
 import { NodePool } from '../client/node-pool.js';
-import { Session } from '../client/session.js';
+import { Session, type SessionSetup } from '../client/session.js';
 import { isHelp } from '../commands/traits.js';
 import type { ConnectionConfig } from '../connection/config.js';
 import { planTls, type FileReader, type Target, type TlsPlan } from '../connection/options.js';
@@ -166,6 +166,8 @@ async function run(argv: string[]): Promise<number> {
   if (flags.askpass) {
     cfg.setup.password = await askSecret('Please input password: ');
   }
+  // What the command line authenticates with (a typed AUTH changes cfg.setup, not this).
+  const startAuth = { user: cfg.setup.user, password: cfg.setup.password };
   if (flags.keyPassEnv !== undefined && cfg.connection.tls) {
     const v = process.env[flags.keyPassEnv];
     if (v === undefined) throw new UsageError(`--key-pass-env ${flags.keyPassEnv}: that environment variable is not set`);
@@ -200,11 +202,15 @@ async function run(argv: string[]): Promise<number> {
       return false;
     },
     // The one way to another server: a TLS plan made for the new target, a new session, connect.
+    // The new server is asked for the credentials of the command line (or of `connect`'s own
+    // options), never for a password typed with AUTH for the old one (redis-cli keeps no typed AUTH
+    // either); the database and protocol carry over, as in redis-cli.
     moveTo: async (target, words) => {
       let next: Session;
       try {
-        const conn = words === undefined ? retarget(ctx.session.config, target) : connectionFromWords(target, words);
-        next = ctx.session.derive(conn, await makeTlsPlan(conn, ctx.lendTerminal));
+        const moved = words === undefined ? { connection: retarget(ctx.session.config, target), auth: startAuth } : connectionFromWords(target, words);
+        const conn = moved.connection;
+        next = ctx.session.derive(conn, await makeTlsPlan(conn, ctx.lendTerminal), { ...ctx.session.setup, ...moved.auth });
       } catch (e) {
         await out.flush();
         printError(e);
@@ -217,16 +223,19 @@ async function run(argv: string[]): Promise<number> {
   };
   // `connect HOST PORT [OPTIONS]` in the REPL: the words read as options after the original ones,
   // so TLS settings carry over; a unix socket is left unless -s is given again.
-  const connectionFromWords = (target: Target, extra: string[]): ConnectionConfig => {
+  const connectionFromWords = (target: Target, extra: string[]): { connection: ConnectionConfig; auth: Pick<SessionSetup, 'user' | 'password'> } => {
     const words = ['-h', target.host, '-p', String(target.port), ...extra];
     const p = parseArgs([...argv, ...words]);
     if (p.command.length > 0) throw new UsageError(`connect: unexpected argument '${p.command[0]}'`);
-    const c = buildConfig(p.flags, process.env, process.stdout.isTTY === true).connection;
+    const built = buildConfig(p.flags, process.env, process.stdout.isTTY === true);
+    const c = built.connection;
+    // -a/--user among `connect`'s options apply; otherwise those of the command line (or --askpass's answer)
+    const auth = extra.some((w) => /^(-a|--pass|--user|-u)$/.test(w)) ? { user: built.setup.user, password: built.setup.password } : startAuth;
     if (!extra.includes('-s')) c.socketPath = undefined;
     const was = ctx.session.config.tls;
     if (c.tls && was && c.tls.key === was.key && c.tls.p12 === was.p12) c.tls.keyPassphrase ??= was.keyPassphrase;
     if (c.tls && p.flags.keyPassEnv !== undefined) c.tls.keyPassphrase = process.env[p.flags.keyPassEnv];
-    return c;
+    return { connection: c, auth };
   };
   const handshakeHooks = handshake.hooks(() => ctx.session);
   ctx.session = new Session(cfg.connection, cfg.setup, {

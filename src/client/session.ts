@@ -141,11 +141,12 @@ export class Session {
   }
 
   /**
-   * A session to another endpoint that sends the same setup commands (same setup object: AUTH,
-   * db, protocol) and reports to the same hooks: the REPL's `connect HOST PORT [options]`.
+   * A session to another endpoint that reports to the same hooks and sends the same setup commands
+   * (the same setup object: AUTH, db, protocol), or those given: the REPL's `connect HOST PORT
+   * [options]` passes its own, so that a password typed for one server never goes to another.
    */
-  derive(config: ConnectionConfig, tlsPlan?: TlsPlan): Session {
-    return new Session(config, this.setup, this.hooks, tlsPlan);
+  derive(config: ConnectionConfig, tlsPlan?: TlsPlan, setup: SessionSetup = this.setup): Session {
+    return new Session(config, setup, this.hooks, tlsPlan);
   }
 
   get isConnected(): boolean {

@@ -117,8 +117,10 @@ export function trackState(ctx: ModeContext, args: Buffer[], reply: RespValue): 
     st.inMulti = false;
     st.db = ctx.session.setup.db = ctx.session.currentDb = 0;
   } else if (isCommand(args[0], 'auth') && (argc === 2 || argc === 3) && !isErr) {
-    // later reconnects authenticate the same way (redis-cli keeps the typed AUTH for cliConnect)
-    if (argc === 3) ctx.session.setup.user = args[1]!.toString();
+    // Reconnects to this server authenticate the same way (redis-cli 7.0.15 forgets a typed AUTH and
+    // is refused with NOAUTH after a reconnect); `connect` to another server does not take it along.
+    // AUTH with a password only is the default user's.
+    ctx.session.setup.user = argc === 3 ? args[1]!.toString() : undefined;
     ctx.session.setup.password = args[argc - 1]!.toString();
   }
 }

@@ -338,6 +338,10 @@ const stdinCases: Case[] = [
   { name: 'stdin: quit with arguments still quits', args: [...P], stdin: 'ECHO a\nquit now\nECHO b\n' },
   { name: 'stdin: a 100 KB argument', args: [...P], stdin: `ECHO ${'y'.repeat(100_000)}\nECHO "${'\\x41'.repeat(1000)}"\n` },
   { name: 'stdin: connect to a dead port', args: [...P], stdin: 'PING\nconnect 127.0.0.1 {deadPort}\nPING\n' },
+  // a typed AUTH is for the server it was typed to: `connect` elsewhere sends none (the other server
+  // has no such user: a leaked AUTH would print "AUTH failed")
+  { name: 'stdin: typed AUTH, then connect to another server', args: ['-p', '{pwPort}'], stdin: 'AUTH {aclUser} {aclPass}\nACL WHOAMI\nconnect 127.0.0.1 {port}\nACL WHOAMI\n' },
+  { name: 'stdin: AUTH with a user, then AUTH with a password only', args: ['-p', '{pwPort}'], stdin: 'AUTH {aclUser} {aclPass}\nAUTH {pass}\nACL WHOAMI\n' },
   { name: 'stdin: HELLO 3 switches to maps, tty', args: [...P], stdin: 'HGETALL {k}h\nHELLO 3\nHGETALL {k}h\n', setup: [['DEL', '{k}h'], ['HSET', '{k}h', 'a', '1', 'b', '2']], env: TTY, norm: HELLO_NORM },
   { name: 'stdin: AUTH on the password server', args: [...PW], stdin: 'PING\nAUTH {pass}\nPING\nAUTH {aclUser} {aclPass}\nACL WHOAMI\n' },
   { name: 'stdin: many small commands, tty', args: [...P], stdin: Array.from({ length: 200 }, (_, i) => `ECHO ${i}\n`).join(''), env: TTY },
