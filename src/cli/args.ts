@@ -297,7 +297,8 @@ export function applyUri(f: Flags, uri: string): void {
     // A bracketed IPv6 literal (RFC 3986), `rediss://[::1]:6380/0`: redis-cli 7.0.15 splits at the
     // first ':' and takes `[` for the host; here the brackets delimit the address.
     const close = cur.indexOf(']');
-    if (close === -1) throw new UsageError(`Invalid URI '${uri}': '[' without ']'`, 'an IPv6 address in a URI is written in brackets: redis://[::1]:6379');
+    // named by its host part only: what came before `@` may hold a password
+    if (close === -1) throw new UsageError(`Invalid URI: '[' without ']' in the host part '${cur}'`, 'an IPv6 address in a URI is written in brackets: redis://[::1]:6379');
     f.host = cur.slice(1, close);
     cur = cur.slice(close + 1);
     if (cur.startsWith(':')) {

@@ -161,6 +161,8 @@ const usageErrors: UsageCase[] = [
   { name: '-2 and -3', argv: ['-2', '-3', 'ping'], message: 'Options -2 and -3 are mutually exclusive.' },
   { name: '-3 and -2', argv: ['-3', '-2', 'ping'], message: 'Options -2 and -3 are mutually exclusive.' },
   { name: 'URI with another scheme', argv: ['-u', 'http://h'], message: 'Invalid URI scheme' },
+  // the password never appears in the message
+  { name: 'URI: an IPv6 [ without ]', argv: ['-u', 'redis://bob:B0bPass@[::1'], message: "Invalid URI: '[' without ']' in the host part '[::1'" },
   { name: 'URI: % at the end of the password', argv: ['-u', 'redis://u:p%@h:1'], message: 'Incomplete URI encoding' },
   { name: 'URI: %zz', argv: ['-u', 'redis://u:p%zz@h:1'], message: 'Illegal character in URI encoding' },
   { name: 'URI: %4 before @ reads the @ (cli_common.c)', argv: ['-u', 'redis://u%41:p%4@h:1'], message: 'Illegal character in URI encoding' },
