@@ -107,13 +107,18 @@ function readCaDir(fs: FileReader, dir: string, flag: string): string[] {
   return pems;
 }
 
-/** OpenSSL only notices a key of another type than the certificate at handshake time: check first. */
-function checkKeyMatchesCert(cert: Buffer, key: Buffer, certPath: string, keyPath: string): void {
+/**
+ * OpenSSL only notices a key of another type than the certificate at handshake time, and with an
+ * encrypted key it drops the certificate without a word: check first.
+ */
+function checkKeyMatchesCert(cert: Buffer, key: Buffer, certPath: string, keyPath: string, passphrase?: string): void {
   let matches: boolean;
   try {
-    matches = new X509Certificate(cert).checkPrivateKey(createPrivateKey(key));
+    matches = new X509Certificate(cert).checkPrivateKey(createPrivateKey(passphrase === undefined ? key : { key, passphrase }));
   } catch {
-    return; // unreadable PEM: createSecureContext reports it with its own words
+    // unreadable PEM, wrong passphrase: createSecureContext reports it with its own words (and
+    // --show-handshake with a report at the tls-setup stage)
+    return;
   }
   if (!matches) {
     throw new TlsError(`Could not negotiate a TLS connection: the private key ${keyPath} does not belong to the certificate ${certPath}`, {
@@ -264,6 +269,7 @@ export function planTls(target: Target, tls: TlsConfig, env: Record<string, stri
         });
       }
       options.passphrase = tls.keyPassphrase;
+      checkKeyMatchesCert(options.cert as Buffer, key, tls.cert, tls.key, tls.keyPassphrase);
     }
   }
   if (tls.ciphers !== undefined || tls.ciphersuites !== undefined) {

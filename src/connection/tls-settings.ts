@@ -71,6 +71,9 @@ export function checkCipherList(value: string, flag = '--tls-ciphers'): void {
       throw settingError(flag, value, `"${el}" selects no cipher this OpenSSL offers`, hint);
     }
   }
+  // every element may be known and the list still select nothing (`!ALL`, `HIGH:!HIGH`): OpenSSL
+  // would refuse it only when the connection is set up
+  if (!selectsSomething(value)) throw settingError(flag, value, 'the list as a whole selects no cipher (what it adds, it also takes away)', hint);
 }
 
 /** Checks a TLS 1.3 suite list (--tls-ciphersuites): each name exactly as OpenSSL spells it. */

@@ -387,6 +387,13 @@ describe.concurrent('key and certificate files', () => {
     expectPong(r);
   });
 
+  it('encrypted key of another certificate: the mismatch, not a silently dropped certificate', async () => {
+    const r = await cli([...mt(), '--cert', certs().clientCert, '--key', certs().clientEncKey, '--key-pass-env', 'TREDIS_KEY_PASS', 'ping'], {
+      env: { TREDIS_KEY_PASS: lab().secrets.clientKeyPassphrase },
+    });
+    expectFailure(r, `Could not negotiate a TLS connection: the private key ${certs().clientEncKey} does not belong to the certificate ${certs().clientCert}\n`);
+  });
+
   it('encrypted key with a wrong passphrase', async () => {
     const r = await cli([...mt(), '--cert', certs().clientEncCert, '--key', certs().clientEncKey, '--key-pass-env', 'TREDIS_KEY_PASS', 'ping'], {
       env: { TREDIS_KEY_PASS: 'wrong' },

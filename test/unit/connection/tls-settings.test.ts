@@ -26,6 +26,8 @@ describe('checkTlsSettings', () => {
 
   it.each([
     { name: 'unknown cipher', over: { ciphers: 'BOGUS' }, message: 'Could not apply --tls-ciphers "BOGUS": "BOGUS" is not a cipher or alias this OpenSSL knows' },
+    { name: 'a list that takes away all it adds', over: { ciphers: '!ALL' }, message: 'Could not apply --tls-ciphers "!ALL": the list as a whole selects no cipher (what it adds, it also takes away)' },
+    { name: 'HIGH:!HIGH', over: { ciphers: 'HIGH:!HIGH' }, message: 'Could not apply --tls-ciphers "HIGH:!HIGH": the list as a whole selects no cipher (what it adds, it also takes away)' },
     { name: 'one good, one unknown cipher', over: { ciphers: 'AES128-SHA:BOGUS' }, message: 'Could not apply --tls-ciphers "AES128-SHA:BOGUS": "BOGUS" is not a cipher or alias this OpenSSL knows' },
     { name: 'unknown name in an exclusion', over: { ciphers: 'HIGH:!aNUL' }, message: 'Could not apply --tls-ciphers "HIGH:!aNUL": "aNUL" is not a cipher or alias this OpenSSL knows' },
     { name: 'unknown part of A+B', over: { ciphers: 'ECDHE+AESGMC' }, message: 'Could not apply --tls-ciphers "ECDHE+AESGMC": "AESGMC" is not a cipher or alias this OpenSSL knows' },
