@@ -298,8 +298,12 @@ export function isForcedRaw(args: CommandWords): boolean {
  * Mirrors isSensitiveCommand of redis-cli 7.0.15 — AUTH; ACL SETUSER; CONFIG SET masterauth,
  * masteruser or requirepass; HELLO … AUTH user pass; MIGRATE … AUTH pass / AUTH2 user pass — and
  * goes further where 7.0.15 lets a secret through: CONFIG SET checks every parameter of a
- * multi-parameter call (`CONFIG SET maxmemory 0 requirepass x`), not only the first.
+ * multi-parameter call (`CONFIG SET maxmemory 0 requirepass x`), not only the first, and the TLS key
+ * passphrases (`tls-key-file-pass`, `tls-client-key-file-pass`) are secrets too.
  */
+/** CONFIG SET parameters whose value is a secret. */
+const SECRET_PARAMETERS = ['masterauth', 'masteruser', 'requirepass', 'tls-key-file-pass', 'tls-client-key-file-pass'];
+
 export function isSensitive(argv: CommandWords): boolean {
   const argc = argv.length;
   if (argc === 0) return false;
@@ -307,7 +311,7 @@ export function isSensitive(argv: CommandWords): boolean {
   if (argc > 1 && isWord(argv[0], 'acl') && isWord(argv[1], 'setuser')) return true;
   if (argc > 2 && isWord(argv[0], 'config') && isWord(argv[1], 'set')) {
     for (let j = 2; j < argc; j += 2) {
-      if (isWord(argv[j], 'masterauth') || isWord(argv[j], 'masteruser') || isWord(argv[j], 'requirepass')) return true;
+      if (SECRET_PARAMETERS.some((name) => isWord(argv[j], name))) return true;
     }
     return false;
   }

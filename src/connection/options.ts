@@ -211,8 +211,8 @@ export function resolveTrust(tls: TlsConfig, env: Record<string, string | undefi
 function keyFileWarning(fs: FileReader, path: string): string | undefined {
   const mode = fs.mode?.(path);
   if (mode === undefined || (mode & 0o077) === 0) return undefined;
-  const name = path.split('/').pop() ?? path;
-  return `Warning: private key file ${name} is readable by group/others (mode ${(mode & 0o777).toString(8).padStart(4, '0')}); chmod 600 it`;
+  // named as given, as ssh does
+  return `Warning: private key file ${path} is readable by group/others (mode ${(mode & 0o777).toString(8).padStart(4, '0')}); chmod 600 it`;
 }
 
 /**

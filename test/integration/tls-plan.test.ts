@@ -278,7 +278,7 @@ describe('secrets and files', () => {
     const args = ['--tls', '--cacert', c.ca, '-p', String(lab().servers.main.tlsPort), '--cert', c.clientCert, '--key', key, 'ping'];
     const loose = await cli(args);
     expect(loose.out).toBe('PONG\n');
-    expect(loose.err).toBe('Warning: private key file client.key is readable by group/others (mode 0644); chmod 600 it\n');
+    expect(loose.err).toBe(`Warning: private key file ${key} is readable by group/others (mode 0644); chmod 600 it\n`);
     chmodSync(key, 0o600);
     const tight = await cli(args);
     expect(tight.out).toBe('PONG\n');

@@ -324,8 +324,8 @@ describe('planTls', () => {
     it.each([
       { mode: 0o600, warning: undefined },
       { mode: 0o400, warning: undefined },
-      { mode: 0o640, warning: 'Warning: private key file client.key is readable by group/others (mode 0640); chmod 600 it' },
-      { mode: 0o644, warning: 'Warning: private key file client.key is readable by group/others (mode 0644); chmod 600 it' },
+      { mode: 0o640, warning: 'Warning: private key file /client.key is readable by group/others (mode 0640); chmod 600 it' },
+      { mode: 0o644, warning: 'Warning: private key file /client.key is readable by group/others (mode 0644); chmod 600 it' },
     ])('--key with mode $mode', ({ mode, warning }) => {
       const fs = { ...certsFs(), mode: (p: string) => (p === '/client.key' ? mode : 0o644) };
       const p = planTls({ host: '127.0.0.1', port: 6379 }, baseTls({ cacert: '/ca.pem', cert: '/client.crt', key: '/client.key' }), {}, fs);

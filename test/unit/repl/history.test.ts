@@ -23,6 +23,8 @@ describe('isLineRememberable (isSensitiveCommand of redis-cli 7.0.15, and more)'
     { line: 'config set requirepass', kept: false },
     { line: 'config set maxmemory 0 masterauth x', kept: false, tredis: 'redis-cli 7.0.15 keeps it: it checks only the first parameter' },
     { line: 'config set maxmemory 0', kept: true },
+    { line: 'config set tls-key-file-pass s3cret', kept: false, tredis: 'redis-cli 7.0.15 keeps it: a key passphrase is not on its list' },
+    { line: 'config set tls-client-key-file-pass s3cret', kept: false, tredis: 'redis-cli 7.0.15 keeps it: a key passphrase is not on its list' },
     { line: 'hello 3 auth default x', kept: false },
     { line: 'hello 3 AUTH a b', kept: false },
     { line: 'hello 3 setname n auth a b', kept: false },
