@@ -9,7 +9,7 @@ import { errorLines, IoError, TlsError, TredisError, UsageError } from '../error
 import type { ModeContext } from '../modes/context.js';
 import { runOneShot } from '../modes/oneshot.js';
 import { runStdin } from '../modes/stdin.js';
-import { isFatalReadError } from '../modes/execute.js';
+import { isFatalReadError, printConnectionError } from '../modes/execute.js';
 import { formatPush } from '../format/reply.js';
 import { parseArgs, type Flags } from './args.js';
 import { buildConfig, type RunConfig } from './config.js';
@@ -32,8 +32,15 @@ const nodeFs: FileReader = {
   },
 };
 
+/** Before there is a mode context (bad flags, a plan that cannot be made): straight to stderr. */
 function printError(err: unknown): void {
   for (const line of errorLines(err)) process.stderr.write(`${line}\n`);
+}
+
+/** A failed connect, once there is a context: stdout flushed first, so that `2>&1` keeps the order. */
+async function reportFailure(ctx: ModeContext, err: unknown): Promise<void> {
+  await ctx.out.flush();
+  printConnectionError(ctx, err);
 }
 
 /**
@@ -129,8 +136,7 @@ async function connectAtStart(ctx: ModeContext): Promise<'ok' | 'failed' | 'quie
   if (e === undefined) return 'ok';
   if (isFatalReadError(e)) return { broken: e };
   if (e instanceof IoError && e.hint === undefined) return 'quiet';
-  await ctx.out.flush();
-  printError(e);
+  await reportFailure(ctx, e);
   return 'failed';
 }
 
@@ -197,8 +203,7 @@ async function run(argv: string[]): Promise<number> {
     connect: async () => {
       const e = await tryConnect(ctx);
       if (e === undefined) return true;
-      await out.flush();
-      printError(e);
+      await reportFailure(ctx, e);
       return false;
     },
     // The one way to another server: a TLS plan made for the new target, a new session, connect.
@@ -212,8 +217,7 @@ async function run(argv: string[]): Promise<number> {
         const conn = moved.connection;
         next = ctx.session.derive(conn, await makeTlsPlan(conn, ctx.lendTerminal), { ...ctx.session.setup, ...moved.auth });
       } catch (e) {
-        await out.flush();
-        printError(e);
+        await reportFailure(ctx, e);
         return false;
       }
       ctx.session.close();
@@ -270,7 +274,7 @@ async function runMode(ctx: ModeContext, out: StreamSink, { flags, command }: { 
       const start = await connectAtStart(ctx);
       if (start === 'failed') return 1;
       if (typeof start === 'object') {
-        printError(start.broken);
+        printConnectionError(ctx, start.broken);
         return 1;
       }
     }
@@ -316,7 +320,7 @@ async function runSpecial(mode: SpecialMode, ctx: ModeContext, out: StreamSink, 
     const start = await connectAtStart(ctx);
     if (start === 'failed') return 1;
     if (typeof start === 'object') {
-      printError(start.broken);
+      printConnectionError(ctx, start.broken);
       return 1;
     }
   }

@@ -6,7 +6,7 @@ import { formatLdbReply, type LdbFormatState } from '../format/ldb.js';
 import { formatReply } from '../format/reply.js';
 import type { RespValue } from '../resp/value.js';
 import type { ModeContext } from './context.js';
-import { isCommand, printConnectionError, runCommand } from './execute.js';
+import { isCommand, printConnectionError, printElapsed, runCommand } from './execute.js';
 import { parseRepeatPrefix, splitArgs } from './split-line.js';
 import { preferenceMessage, readLines } from './stdin.js';
 
@@ -170,8 +170,7 @@ async function ldbRepl(ctx: ModeContext, o: EvalOptions, state: LdbFormatState, 
     } else {
       await ldbCommand(ctx, state, args, rep ?? 1, nextExtra, o.ldbSync);
     }
-    const elapsed = Date.now() - t0;
-    if (elapsed >= 500 && ctx.format.mode === 'tty') ctx.out.write(`(${(elapsed / 1000).toFixed(2)}s)\n`);
+    printElapsed(ctx, Date.now() - t0);
   }
   return 'end';
 }
