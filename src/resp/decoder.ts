@@ -120,6 +120,81 @@ const MSG = {
   maxDepth: 'Max nesting depth exceeded',
 } as const;
 
+/**
+ * A bulk string reply as `next()` returns it: the payload is `chunk[start, end)` of a received chunk,
+ * and `value` is a Buffer view of it made on use (no copy). A 1,000,000-element array thus costs one
+ * small object per element instead of a typed-array view each (the view is what V8 allocates and
+ * scavenges slowly), and a consumer that never looks at an element's bytes never pays for its view.
+ * Read-only, like every decoded value; `kind` lives on the prototype so an instance is three fields.
+ */
+export class BulkReply {
+  declare readonly kind: 'bulk';
+  declare attributes: RespMapEntries | undefined;
+
+  constructor(
+    private readonly chunk: Buffer,
+    private readonly start: number,
+    private readonly end: number,
+  ) {}
+
+  get value(): Buffer {
+    return this.chunk.subarray(this.start, this.end);
+  }
+}
+// on the prototype, so an instance holds three fields only
+Object.defineProperty(BulkReply.prototype, 'kind', { value: 'bulk', enumerable: true });
+Object.defineProperty(BulkReply.prototype, 'attributes', { value: undefined, writable: true, enumerable: false });
+
+/**
+ * A streamed bulk string as `next()` returns it: the views of the received chunks that hold it, joined
+ * into one Buffer on first use of `value` (and kept), so a reply that is passed on, counted or dropped
+ * is never copied.
+ */
+export class PiecedBulkReply {
+  declare readonly kind: 'bulk';
+  declare attributes: RespMapEntries | undefined;
+  private pieces: Buffer[] | undefined;
+  private joined: Buffer | undefined = undefined;
+
+  constructor(
+    pieces: Buffer[],
+    /** The bulk string's length, the pieces' total. */
+    readonly length: number,
+  ) {
+    this.pieces = pieces;
+  }
+
+  get value(): Buffer {
+    if (this.joined === undefined) {
+      this.joined = Buffer.concat(this.pieces!, this.length);
+      this.pieces = undefined;
+    }
+    return this.joined;
+  }
+}
+Object.defineProperty(PiecedBulkReply.prototype, 'kind', { value: 'bulk', enumerable: true });
+Object.defineProperty(PiecedBulkReply.prototype, 'attributes', { value: undefined, writable: true, enumerable: false });
+
+/**
+ * An integer reply as `next()` returns it: the value is held as a Number when exact (15 digits or
+ * fewer) and `value` makes the bigint on use, so the common reply costs one small object.
+ */
+export class IntegerReply {
+  declare readonly kind: 'integer';
+  declare attributes: RespMapEntries | undefined;
+
+  constructor(
+    private readonly n: number,
+    private readonly big: bigint | undefined,
+  ) {}
+
+  get value(): bigint {
+    return this.big ?? BigInt(this.n);
+  }
+}
+Object.defineProperty(IntegerReply.prototype, 'kind', { value: 'integer', enumerable: true });
+Object.defineProperty(IntegerReply.prototype, 'attributes', { value: undefined, writable: true, enumerable: false });
+
 /** One aggregate being built by `next()`. Every field is always set, so frames share one shape. */
 class Frame {
   /** Map key waiting for its value (`undefined`: the next item is a key). */
@@ -184,7 +259,7 @@ class ValueBuilder {
         return undefined;
       default: {
         // BULK_END
-        value = { kind: 'bulk', value: Buffer.concat(this.parts!, this.partsLength) };
+        value = new PiecedBulkReply(this.parts!, this.partsLength);
         if (d.bulkAttributes !== undefined) value.attributes = d.bulkAttributes;
         this.parts = undefined;
         break;
@@ -321,6 +396,32 @@ export class RespDecoder {
 
   /** The next complete top-level reply, or `undefined` when more bytes are needed. */
   next(): RespValue | undefined {
+    if (
+      this.remaining.length === 0 &&
+      this.waitNeed === 0 &&
+      this.bulkLeft < 0 &&
+      this.pos < this.buf.length &&
+      this.attributeBuilds.length === 0 &&
+      this.pendingAttributes === undefined &&
+      this.failure === undefined &&
+      !this.builder.isBuilding
+    ) {
+      // between replies, nothing pending: the atom at `pos` is read straight away (what `read()` would
+      // do, minus its bookkeeping), and a top-level scalar is returned at once
+      const event = this.parseAtom();
+      this.event = event;
+      this.attributes = undefined;
+      if (event === SCALAR) return this.scalarValue();
+      if (event !== NONE) {
+        if (event === AGGREGATE && this.type === RESP_TYPE.ATTRIBUTE) {
+          this.attributeBuilds.push({ builder: new ValueBuilder(), outer: undefined });
+          this.attributeBuilds[0]!.builder.add(this, event);
+        } else {
+          if (event === BULK_START) this.bulkAttributes = undefined;
+          this.builder.add(this, event); // an aggregate or a streamed bulk string opens: it cannot be complete
+        }
+      }
+    }
     for (;;) {
       const event = this.read();
       // the common reply, a top-level scalar: no builder
@@ -385,7 +486,7 @@ export class RespDecoder {
     let value: RespValue;
     switch (type) {
       case RESP_TYPE.BULK_STRING:
-        value = this.isNull ? { kind: 'null', from: 'bulk' } : { kind: 'bulk', value: chunk.subarray(start, end) };
+        value = this.isNull ? { kind: 'null', from: 'bulk' } : new BulkReply(chunk, start, end);
         break;
       case RESP_TYPE.ARRAY:
         value = { kind: 'null', from: 'array' };
@@ -406,7 +507,7 @@ export class RespDecoder {
         break;
       case RESP_TYPE.INTEGER:
         // short text is exact as a Number; longer text goes through BigInt to keep all 64 bits
-        value = { kind: 'integer', value: end - start <= MAX_FAST_DIGITS ? BigInt(this.intValue) : BigInt(chunk.toString('latin1', start, end)) };
+        value = end - start <= MAX_FAST_DIGITS ? new IntegerReply(this.intValue, undefined) : new IntegerReply(0, BigInt(chunk.toString('latin1', start, end)));
         break;
       case RESP_TYPE.DOUBLE:
         value = { kind: 'double', text: chunk.toString('latin1', start, end) };
@@ -490,8 +591,97 @@ export class RespDecoder {
     return BULK_END;
   }
 
-  /** Decode the atom at `pos`: an event, or NONE with the wait state recorded. */
+  /**
+   * Decode the atom at `pos`: an event, or NONE with the wait state recorded. The common atoms (a bulk
+   * string, an integer or a `+` line wholly in `buf`) are read in one pass by a fast path; anything
+   * else, including every invalid or incomplete atom, goes to `parseAtomGeneral`, which has the last word.
+   */
   private parseAtom(): number {
+    const buf = this.buf;
+    const start = this.pos;
+    const type = buf[start]!;
+    if (type === RESP_TYPE.BULK_STRING) return this.parseBulkFast(buf, start);
+    if (type === RESP_TYPE.INTEGER) return this.parseIntegerFast(buf, start);
+    if (type === RESP_TYPE.SIMPLE_STRING) return this.parseSimpleFast(buf, start);
+    return this.parseAtomGeneral();
+  }
+
+  /** `+`, a line without `\r` or `\n`, `\r\n`, all in `buf` (most are `+OK`). */
+  private parseSimpleFast(buf: Buffer, start: number): number {
+    const end = buf.length;
+    const stop = Math.min(end, start + 33);
+    let i = start + 1;
+    for (; i < stop; i++) {
+      const c = buf[i]!;
+      if (c === CR || c === LF) break;
+    }
+    if (i + 1 >= end || buf[i] !== CR || buf[i + 1] !== LF) return this.parseAtomGeneral();
+    return this.scalarAt(RESP_TYPE.SIMPLE_STRING, buf, start + 1, i, i + 2);
+  }
+
+  /** `$`, 1–9 digits without a leading zero, `\r\n`, payload, `\r\n`, held whole, all in `buf`. */
+  private parseBulkFast(buf: Buffer, start: number): number {
+    const end = buf.length;
+    const stop = Math.min(end, start + 10);
+    let i = start + 1;
+    let len = 0;
+    for (; i < stop; i++) {
+      const d = buf[i]! - DIGIT_0;
+      if (d < 0 || d > 9) break;
+      len = len * 10 + d;
+    }
+    const dataStart = i + 2;
+    const dataEnd = dataStart + len;
+    if (
+      i === start + 1 ||
+      buf[start + 1] === DIGIT_0 ||
+      dataEnd + 2 > end ||
+      buf[i] !== CR ||
+      buf[i + 1] !== LF ||
+      len >= this.streamBulkOver ||
+      len > this.maxBulkLength
+    ) {
+      return this.parseAtomGeneral();
+    }
+    if (buf[dataEnd] !== CR || buf[dataEnd + 1] !== LF) this.fail(MSG.badBulkTerminator);
+    return this.scalarAt(RESP_TYPE.BULK_STRING, buf, dataStart, dataEnd, dataEnd + 2);
+  }
+
+  /** `:`, `-`?, 1–15 digits without a leading zero, `\r\n`, all in `buf` (exact as a Number). */
+  private parseIntegerFast(buf: Buffer, start: number): number {
+    const end = buf.length;
+    let i = start + 1;
+    const negative = i < end && buf[i] === MINUS;
+    if (negative) i++;
+    const digitsStart = i;
+    const stop = Math.min(end, i + MAX_FAST_DIGITS);
+    let n = 0;
+    for (; i < stop; i++) {
+      const d = buf[i]! - DIGIT_0;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
+    }
+    if (i === digitsStart || buf[digitsStart] === DIGIT_0 || i + 1 >= end || buf[i] !== CR || buf[i + 1] !== LF) {
+      return this.parseAtomGeneral();
+    }
+    this.intValue = negative ? -n : n;
+    return this.scalarAt(RESP_TYPE.INTEGER, buf, start + 1, i, i + 2);
+  }
+
+  /** A fast path's SCALAR: payload `buf[start, end)`, the next atom at `next`. */
+  private scalarAt(type: number, buf: Buffer, start: number, end: number, next: number): number {
+    this.type = type;
+    this.chunk = buf;
+    this.start = start;
+    this.end = end;
+    this.isNull = false;
+    this.pos = next;
+    this.itemDone();
+    return SCALAR;
+  }
+
+  /** Every atom, checked as hiredis does. */
+  private parseAtomGeneral(): number {
     const buf = this.buf;
     const end = buf.length;
     const start = this.pos;

@@ -16,6 +16,7 @@ import type { RespValue } from '../../src/resp/value.js';
 import { decodeEvents } from '../unit/resp/events.js';
 import { serializeValue } from '../unit/resp/serialize.js';
 import { splitArgsReference } from './split-reference.js';
+import { plainValue } from '../helpers/plain-value.js';
 
 /** One fuzz input, as saved in the regressions file. */
 export interface FuzzInput {
@@ -69,7 +70,7 @@ function wholeValues(chunks: Buffer[], opts: RespDecoderOptions): Outcome {
     for (const c of chunks) {
       d.feed(c);
       for (let v = d.next(); v !== undefined; v = d.next()) {
-        values.push(v);
+        values.push(plainValue(v));
         if (values.length > 10_000) throw new Error('more replies than bytes');
       }
     }

@@ -6,6 +6,7 @@ import { RESP_EVENT, RespDecoder, type RespDecoderOptions } from '../../../src/r
 import type { RespMapEntries, RespValue } from '../../../src/resp/value.js';
 import { decodeEvents } from './events.js';
 import { serializeValue } from './serialize.js';
+import { plainValue } from '../../helpers/plain-value.js';
 
 // ---------------------------------------------------------------------------------------------------
 // helpers
@@ -65,7 +66,7 @@ function decodeInterleaved(chunks: Buffer[], opts?: RespDecoderOptions): RespVal
   const out: RespValue[] = [];
   for (const chunk of chunks) {
     decoder.feed(chunk);
-    for (let v = decoder.next(); v !== undefined; v = decoder.next()) out.push(v);
+    for (let v = decoder.next(); v !== undefined; v = decoder.next()) out.push(plainValue(v));
   }
   expect(decoder.bufferedBytes).toBe(0);
   return out;
@@ -76,9 +77,15 @@ function decodeQueued(chunks: Buffer[], opts?: RespDecoderOptions): RespValue[] 
   const decoder = new RespDecoder(opts);
   for (const chunk of chunks) decoder.feed(chunk);
   const out: RespValue[] = [];
-  for (let v = decoder.next(); v !== undefined; v = decoder.next()) out.push(v);
+  for (let v = decoder.next(); v !== undefined; v = decoder.next()) out.push(plainValue(v));
   expect(decoder.bufferedBytes).toBe(0);
   return out;
+}
+
+/** `next()`, as plain objects. */
+function plainNext(decoder: RespDecoder): RespValue | undefined {
+  const v = decoder.next();
+  return v === undefined ? undefined : plainValue(v);
 }
 
 /** The ProtocolError thrown while decoding `chunks` (fails the test when none is thrown). */
@@ -115,6 +122,10 @@ const cases: Case[] = [
   { name: 'integer negative', input: b(':-42\r\n'), expected: int(-42) },
   { name: 'integer 15 digits', input: b(':999999999999999\r\n'), expected: int(999999999999999n) },
   { name: 'integer 2^53+1', input: b(':9007199254740993\r\n'), expected: int(9007199254740993n) },
+  { name: 'integer -15 digits', input: b(':-999999999999999\r\n'), expected: int(-999999999999999n) },
+  { name: 'integer 16 digits', input: b(':1000000000000000\r\n'), expected: int(1000000000000000n) },
+  { name: 'bulk string with a 2-digit length', input: b('$10\r\n0123456789\r\n'), expected: bulk('0123456789') },
+  { name: 'simple string longer than 32 bytes', input: b(`+${'s'.repeat(40)}\r\n`), expected: simple('s'.repeat(40)) },
   { name: 'integer int64 max', input: b(':9223372036854775807\r\n'), expected: int(9223372036854775807n) },
   { name: 'integer int64 min', input: b(':-9223372036854775808\r\n'), expected: int(-9223372036854775808n) },
   { name: 'bulk string', input: b('$5\r\nhello\r\n'), expected: bulk('hello') },
@@ -246,9 +257,9 @@ describe('RespDecoder: valid replies', () => {
     expect(decoder.next()).toBeUndefined();
     expect(decoder.bufferedBytes).toBe(10);
     decoder.feed(b('\n+OK\r\n'));
-    expect(decoder.next()).toStrictEqual(bulk('hello'));
+    expect(plainNext(decoder)).toStrictEqual(bulk('hello'));
     expect(decoder.bufferedBytes).toBe(5);
-    expect(decoder.next()).toStrictEqual(simple('OK'));
+    expect(plainNext(decoder)).toStrictEqual(simple('OK'));
     expect(decoder.next()).toBeUndefined();
     expect(decoder.bufferedBytes).toBe(0);
   });
@@ -258,7 +269,7 @@ describe('RespDecoder: valid replies', () => {
     decoder.feed(b('|1\r\n+a\r\n+b\r\n'));
     expect(decoder.next()).toBeUndefined();
     decoder.feed(b(':1\r\n'));
-    expect(decoder.next()).toStrictEqual(withAttrs(int(1), [[simple('a'), simple('b')]]));
+    expect(plainNext(decoder)).toStrictEqual(withAttrs(int(1), [[simple('a'), simple('b')]]));
   });
 
   it('returns a bulk held in one chunk as a view of that chunk (no copy)', () => {
@@ -344,7 +355,7 @@ describe('RespDecoder: events', () => {
     expect(decoder.adopt()).toBeUndefined();
     expect(decoder.isBuilding).toBe(true);
     decoder.feed(b(':1\r\n+OK\r\n'));
-    expect(decoder.next()).toStrictEqual(push(simple('a'), int(1)));
+    expect(plainNext(decoder)).toStrictEqual(push(simple('a'), int(1)));
     expect(decoder.isBuilding).toBe(false);
     expect(decoder.read()).toBe(RESP_EVENT.SCALAR);
     expect(decoder.adopt()).toStrictEqual(simple('OK'));
@@ -377,6 +388,11 @@ const errorCases: ErrorCase[] = [
   { name: 'integer empty', input: b(':\r\n'), message: 'Bad integer value' },
   { name: 'integer leading zero', input: b(':01\r\n'), message: 'Bad integer value' },
   { name: 'integer -0', input: b(':-0\r\n'), message: 'Bad integer value' },
+  { name: 'integer 1 then a letter', input: b(':1a\r\n'), message: 'Bad integer value' },
+  { name: 'integer 16 digits then a letter', input: b(':1234567890123456x\r\n'), message: 'Bad integer value' },
+  { name: 'bulk length with a leading zero', input: b('$03\r\nabc\r\n'), message: 'Bad bulk string length' },
+  { name: 'bulk length with a letter after digits', input: b('$3x\r\nabc\r\n'), message: 'Bad bulk string length' },
+  { name: 'bulk length \r not followed by \n', input: b('$3\rxabc\r\n'), message: 'Bad bulk string length' },
   { name: 'integer plus sign', input: b(':+1\r\n'), message: 'Bad integer value' },
   { name: 'integer lone minus', input: b(':-\r\n'), message: 'Bad integer value' },
   { name: 'integer with space', input: b(': 1\r\n'), message: 'Bad integer value' },
@@ -439,7 +455,7 @@ describe('RespDecoder: protocol errors', () => {
   it('is sticky: every later feed and next throws the same error', () => {
     const decoder = new RespDecoder();
     decoder.feed(b('+OK\r\n:1x\r\n+never\r\n'));
-    expect(decoder.next()).toStrictEqual(simple('OK'));
+    expect(plainNext(decoder)).toStrictEqual(simple('OK'));
     let first: unknown;
     try {
       decoder.next();
@@ -641,7 +657,7 @@ describe('RespDecoder: volume', () => {
     const out: RespValue[] = [];
     for (const chunk of chunked(input, 64 * 1024)) {
       decoder.feed(chunk);
-      for (let v = decoder.next(); v !== undefined; v = decoder.next()) out.push(v);
+      for (let v = decoder.next(); v !== undefined; v = decoder.next()) out.push(plainValue(v));
     }
     expect(out).toHaveLength(2);
     const first = out[0]!;
@@ -691,5 +707,40 @@ describe('RespDecoder: volume', () => {
     }
     expect(count).toBe(100_000);
     expect(decoder.bufferedBytes).toBe(0);
+  });
+});
+
+describe('RespDecoder: values made on use', () => {
+  it('a bulk string is a view of the received bytes', () => {
+    const decoder = new RespDecoder();
+    const wire = b('$5\r\nhello\r\n:7\r\n:1234567890123456789\r\n');
+    decoder.feed(wire);
+    const bulk = decoder.next()!;
+    expect(bulk.kind).toBe('bulk');
+    const view = (bulk as { value: Buffer }).value;
+    expect(view.toString()).toBe('hello');
+    expect(view.buffer).toBe(wire.buffer); // not a copy
+    expect((bulk as { value: Buffer }).value).toStrictEqual(view);
+    const small = decoder.next()!;
+    expect(small.kind === 'integer' && small.value).toBe(7n);
+    const large = decoder.next()!;
+    expect(large.kind === 'integer' && large.value).toBe(1234567890123456789n);
+  });
+
+  it('a streamed bulk string held whole is joined once, on first use', () => {
+    const decoder = new RespDecoder({ streamBulkOver: 4 });
+    for (const piece of ['$10\r\n012', '3456', '789\r', '\n']) decoder.feed(b(piece));
+    const v = decoder.next()!;
+    expect(v.kind).toBe('bulk');
+    const joined = (v as { value: Buffer }).value;
+    expect(joined.toString()).toBe('0123456789');
+    expect((v as { value: Buffer }).value).toBe(joined);
+  });
+
+  it('attributes set on a decoded bulk string or integer stay on that value only', () => {
+    const decoder = new RespDecoder();
+    decoder.feed(b('|1\r\n+k\r\n+v\r\n$1\r\na\r\n$1\r\nb\r\n|1\r\n+k\r\n+v\r\n:1\r\n:2\r\n'));
+    const values = [decoder.next()!, decoder.next()!, decoder.next()!, decoder.next()!];
+    expect(values.map((v) => v.attributes !== undefined)).toStrictEqual([true, false, true, false]);
   });
 });

@@ -4,6 +4,7 @@
 import { Buffer } from 'node:buffer';
 import { expect } from 'vitest';
 import { RESP_EVENT, RespDecoder, type RespDecoderOptions } from '../../../src/resp/decoder.js';
+import { plainValue } from '../../helpers/plain-value.js';
 import type { RespMapEntries, RespValue } from '../../../src/resp/value.js';
 
 /**
@@ -23,7 +24,7 @@ export function decodeEvents(chunks: Buffer[], opts?: RespDecoderOptions, out: R
     const top = stack[stack.length - 1];
     if (top === undefined) {
       expect(decoder.depth).toBe(0);
-      out.push(v);
+      out.push(plainValue(v));
     } else if (top.value.kind === 'map') {
       if (top.key === undefined) top.key = v;
       else {
