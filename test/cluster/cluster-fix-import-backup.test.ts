@@ -256,7 +256,8 @@ describe('--cluster fix', () => {
   });
 
   it('a node that is not in cluster mode, a node that is down: redis-cli message and exit code', async () => {
-    const plain = await startRedis({ dir: await mkdtemp(path.join(os.tmpdir(), 'tredis-fixplain-')), name: 'plain', plain: true });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'tredis-fixplain-'));
+    const plain = await startRedis({ dir, name: 'plain', plain: true });
     try {
       for (const target of [`127.0.0.1:${plain.port}`, '127.0.0.1:1']) {
         const [r, t] = await Promise.all(TOOLS.map((p) => run(p, ['--cluster', 'fix', target, '--cluster-search-multiple-owners'], { env: { TERM: 'dumb' }, timeoutMs: 20_000 })));
@@ -267,6 +268,7 @@ describe('--cluster fix', () => {
       }
     } finally {
       await plain.stop();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

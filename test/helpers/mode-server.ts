@@ -1,6 +1,7 @@
 // A redis-server of a test file's own (plaintext + TLS, the lab's certificates) for the key-space,
 // pipe and eval modes: they read or change the whole of a database, so they do not share the lab's.
 // Also: how to run redis-cli and tredis-cli on it with the same flags, and RESP writing for setup.
+import { rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import { startRedis } from '../../scripts/lib/tls-lab.mjs';
@@ -60,6 +61,9 @@ export async function startModeServer(name: string, extraArgs: string[] = []): P
     tlsPort,
     flags: (tls) => (tls ? ['--tls', '--cacert', certs.ca, '-p', String(tlsPort)] : ['-p', String(port)]),
     call,
-    stop: () => h.stop(),
+    stop: async () => {
+      await h.stop();
+      await rm(h.dir, { recursive: true, force: true }); // its log and data, under the system temp dir
+    },
   };
 }

@@ -17,7 +17,7 @@
 // src/client, src/repl) is left failing on purpose, with a KNOWN FAILURE comment on the row: it
 // reports a bug to fix there.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -694,6 +694,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(fakes.map((f) => new Promise((r) => f.close(r))));
+  if (ENV?.home !== undefined) rmSync(ENV.home, { recursive: true, force: true });
 });
 
 describe('differential: redis-cli 7.0.15 vs tredis-cli', () => {

@@ -3,7 +3,8 @@
 // stays the replies and the exit code. Every report is also checked against the documented schema
 // (man/tredis-cli-handshake.schema.json).
 import { X509Certificate, createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HandshakeReport } from '../../src/connection/handshake.js';
@@ -511,12 +512,19 @@ describe('--show-handshake (text) when stderr is not a terminal', () => {
 });
 
 describe('--tls-keylog and SSLKEYLOGFILE', () => {
+  const dirs: string[] = [];
+  const keylogDir = () => {
+    const dir = mkdtempSync(`${tmpdir()}/tredis-keylog-`);
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
   const keylogLine = /^(CLIENT_HANDSHAKE_TRAFFIC_SECRET|SERVER_HANDSHAKE_TRAFFIC_SECRET|CLIENT_TRAFFIC_SECRET_0|SERVER_TRAFFIC_SECRET_0|EXPORTER_SECRET|CLIENT_RANDOM) [0-9a-f]{64} [0-9a-f]+$/;
 
   it('writes NSS key log lines (mode 0600) for TLS 1.3', async () => {
-    const { mkdtempSync, statSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const file = `${mkdtempSync(`${tmpdir()}/tredis-keylog-`)}/keys.log`;
+    const file = `${keylogDir()}/keys.log`;
     const o = await cli([...ca(), '-p', tlsPort('main'), '--tls-keylog', file, 'PING']);
     expect(o.stdout).toBe('PONG\n');
     const lines = readFileSync(file, 'utf8').trim().split('\n');
@@ -526,9 +534,7 @@ describe('--tls-keylog and SSLKEYLOGFILE', () => {
   });
 
   it('honours SSLKEYLOGFILE, and appends (TLS 1.2 gives CLIENT_RANDOM)', async () => {
-    const { mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const file = `${mkdtempSync(`${tmpdir()}/tredis-keylog-`)}/keys.log`;
+    const file = `${keylogDir()}/keys.log`;
     await cli([...ca(), '-p', tlsPort('main'), 'PING'], { SSLKEYLOGFILE: file });
     await cli([...ca(), '-p', tlsPort('main'), '--tls-max-version', '1.2', 'PING'], { SSLKEYLOGFILE: file });
     const lines = readFileSync(file, 'utf8').trim().split('\n');
