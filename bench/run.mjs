@@ -11,7 +11,7 @@
 //   npm run bench -- --smoke          tiny sizes, one round, targets not checked (npm test runs this)
 //   npm run bench -- --only ping,set  rows whose id starts with one of these words
 //   npm run bench -- --json           the results as JSON after the table
-//   npm run bench -- decoder [--smoke]  the RESP decoder micro-benchmark (bench/decoder.mjs)
+//   npm run bench -- decoder [--smoke] [--only small|array|bulk]  the RESP decoder micro-benchmark (bench/decoder.mjs)
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
