@@ -101,6 +101,12 @@ for (const type of [
   LINE_TYPES[type] = 1;
 }
 
+/** 1 for the type bytes `parseAtom` has a fast path for (`+`, `:`, `$`): never an aggregate. */
+const FAST_TYPES = new Uint8Array(256);
+FAST_TYPES[RESP_TYPE.SIMPLE_STRING] = 1;
+FAST_TYPES[RESP_TYPE.INTEGER] = 1;
+FAST_TYPES[RESP_TYPE.BULK_STRING] = 1;
+
 /** Protocol-error messages, worded as hiredis `read.c` where it has a wording. */
 const MSG = {
   badInteger: 'Bad integer value',
@@ -119,6 +125,15 @@ const MSG = {
   multiBulkOutOfRange: 'Multi-bulk length out of range',
   maxDepth: 'Max nesting depth exceeded',
 } as const;
+
+/**
+ * `kind`, and `attributes` until one is set, live on the prototype of the reply classes below, so an
+ * instance holds its payload fields only.
+ */
+function onPrototype(cls: { prototype: object }, kind: 'bulk' | 'integer'): void {
+  Object.defineProperty(cls.prototype, 'kind', { value: kind, enumerable: true });
+  Object.defineProperty(cls.prototype, 'attributes', { value: undefined, writable: true, enumerable: false });
+}
 
 /**
  * A bulk string reply as `next()` returns it: the payload is `chunk[start, end)` of a received chunk,
@@ -141,9 +156,7 @@ export class BulkReply {
     return this.chunk.subarray(this.start, this.end);
   }
 }
-// on the prototype, so an instance holds three fields only
-Object.defineProperty(BulkReply.prototype, 'kind', { value: 'bulk', enumerable: true });
-Object.defineProperty(BulkReply.prototype, 'attributes', { value: undefined, writable: true, enumerable: false });
+onPrototype(BulkReply, 'bulk');
 
 /**
  * A streamed bulk string as `next()` returns it: the views of the received chunks that hold it, joined
@@ -172,8 +185,7 @@ export class PiecedBulkReply {
     return this.joined;
   }
 }
-Object.defineProperty(PiecedBulkReply.prototype, 'kind', { value: 'bulk', enumerable: true });
-Object.defineProperty(PiecedBulkReply.prototype, 'attributes', { value: undefined, writable: true, enumerable: false });
+onPrototype(PiecedBulkReply, 'bulk');
 
 /**
  * An integer reply as `next()` returns it: the value is held as a Number when exact (15 digits or
@@ -183,17 +195,14 @@ export class IntegerReply {
   declare readonly kind: 'integer';
   declare attributes: RespMapEntries | undefined;
 
-  constructor(
-    private readonly n: number,
-    private readonly big: bigint | undefined,
-  ) {}
+  /** A Number only when exact (15 digits or fewer). */
+  constructor(private readonly n: number | bigint) {}
 
   get value(): bigint {
-    return this.big ?? BigInt(this.n);
+    return typeof this.n === 'bigint' ? this.n : BigInt(this.n);
   }
 }
-Object.defineProperty(IntegerReply.prototype, 'kind', { value: 'integer', enumerable: true });
-Object.defineProperty(IntegerReply.prototype, 'attributes', { value: undefined, writable: true, enumerable: false });
+onPrototype(IntegerReply, 'integer');
 
 /** One aggregate being built by `next()`. Every field is always set, so frames share one shape. */
 class Frame {
@@ -404,22 +413,18 @@ export class RespDecoder {
       this.attributeBuilds.length === 0 &&
       this.pendingAttributes === undefined &&
       this.failure === undefined &&
-      !this.builder.isBuilding
+      !this.builder.isBuilding &&
+      FAST_TYPES[this.buf[this.pos]!] === 1
     ) {
-      // between replies, nothing pending: the atom at `pos` is read straight away (what `read()` would
-      // do, minus its bookkeeping), and a top-level scalar is returned at once
+      // between replies, nothing pending, a `+`, `:` or `$` atom: read straight away (what `read()`
+      // would do, minus its bookkeeping); a scalar is returned at once
       const event = this.parseAtom();
       this.event = event;
       this.attributes = undefined;
       if (event === SCALAR) return this.scalarValue();
-      if (event !== NONE) {
-        if (event === AGGREGATE && this.type === RESP_TYPE.ATTRIBUTE) {
-          this.attributeBuilds.push({ builder: new ValueBuilder(), outer: undefined });
-          this.attributeBuilds[0]!.builder.add(this, event);
-        } else {
-          if (event === BULK_START) this.bulkAttributes = undefined;
-          this.builder.add(this, event); // an aggregate or a streamed bulk string opens: it cannot be complete
-        }
+      if (event === BULK_START) {
+        this.bulkAttributes = undefined;
+        this.builder.add(this, event); // a streamed bulk string opens: the loop below gathers it
       }
     }
     for (;;) {
@@ -507,7 +512,7 @@ export class RespDecoder {
         break;
       case RESP_TYPE.INTEGER:
         // short text is exact as a Number; longer text goes through BigInt to keep all 64 bits
-        value = end - start <= MAX_FAST_DIGITS ? new IntegerReply(this.intValue, undefined) : new IntegerReply(0, BigInt(chunk.toString('latin1', start, end)));
+        value = new IntegerReply(end - start <= MAX_FAST_DIGITS ? this.intValue : BigInt(chunk.toString('latin1', start, end)));
         break;
       case RESP_TYPE.DOUBLE:
         value = { kind: 'double', text: chunk.toString('latin1', start, end) };
