@@ -12,7 +12,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes, X509Certificate } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { freePorts, openssl, serial, startRedis } from './tls-lab.mjs';
+import { openssl, serial, startRedis } from './tls-lab.mjs';
 
 const HOST = '127.0.0.1';
 /** Every node certificate's names: one per node and a stranger that covers none of them. */
@@ -117,7 +117,6 @@ export async function startCluster(opts) {
   const nodeCerts = await makeNodeCerts(path.join(opts.certs.dir, 'cluster'), opts.certs, Math.max(count, 6));
   const tlsArgs = ['--tls', '--cacert', opts.certs.ca, '--cert', opts.certs.clientCert, '--key', opts.certs.clientKey];
   const dir = path.resolve(opts.dir);
-  const busPorts = await freePorts(count);
   /** @type {import('./tls-lab.d.mts').RedisHandle[]} */
   const handles = [];
   const stop = async () => {
@@ -132,10 +131,10 @@ export async function startCluster(opts) {
         name: `node${i + 1}`,
         tls: { cert: files.cert, key: files.key, ca: opts.certs.ca, authClients },
         plain: opts.plain ?? false,
+        clusterBus: true,
         extraArgs: [
           '--cluster-enabled', 'yes',
           '--cluster-config-file', 'nodes.conf',
-          '--cluster-port', String(busPorts[i]),
           '--cluster-node-timeout', String(opts.nodeTimeoutMs ?? 5000),
           '--tls-cluster', 'yes',
           '--tls-replication', 'yes',
@@ -147,6 +146,7 @@ export async function startCluster(opts) {
     }));
     const failed = started.find((r) => r.status === 'rejected');
     if (failed) throw /** @type {PromiseRejectedResult} */ (failed).reason;
+    const busPorts = handles.map((h) => /** @type {number} */ (h.busPort));
 
     const at = (/** @type {number} */ i) => ['-h', HOST, '-p', String(handles[i].tlsPort)];
     const cli = (/** @type {number} */ i, /** @type {string[]} */ args) => redisCli([...tlsArgs, ...at(i), ...args]);

@@ -110,6 +110,11 @@ export interface StartRedisOptions {
   unixSocket?: boolean;
   /** Appended to the redis-server command line, e.g. ['--requirepass', 'x']. */
   extraArgs?: string[];
+  /**
+   * Also pick a free port for the cluster bus (`--cluster-port`), with the others: a port found taken
+   * at start is chosen again on the retry, the bus port included.
+   */
+  clusterBus?: boolean;
   /** Default 10 000. */
   readyTimeoutMs?: number;
   /** Default 'redis-server' from PATH. */
@@ -125,6 +130,8 @@ export interface RedisHandle {
   tlsPort: number | null;
   /** Unix socket path, or null. */
   socket: string | null;
+  /** Cluster bus port (with `clusterBus`), or null. */
+  busPort: number | null;
   /** This server's own folder. */
   dir: string;
   /** stdout+stderr of redis-server (its log). */

@@ -489,9 +489,10 @@ async function startRedisOnce(opts) {
   const dir = await mkdtemp(path.join(path.resolve(opts.dir), `${opts.name ?? 'redis'}-`));
   const logFile = path.join(dir, 'redis.log');
   const socket = opts.unixSocket ? path.join(dir, 'redis.sock') : null;
-  const [a, b] = await freePorts((opts.plain ? 1 : 0) + (wantTls ? 1 : 0));
-  const port = opts.plain ? a : null;
-  const tlsPort = wantTls ? (opts.plain ? b : a) : null;
+  const ports = await freePorts((opts.plain ? 1 : 0) + (wantTls ? 1 : 0) + (opts.clusterBus ? 1 : 0));
+  const port = opts.plain ? ports.shift() : null;
+  const tlsPort = wantTls ? ports.shift() : null;
+  const busPort = opts.clusterBus ? ports.shift() : null;
 
   const args = [
     '--bind', HOST,
@@ -514,6 +515,7 @@ async function startRedisOnce(opts) {
       '--tls-auth-clients', opts.tls.authClients ?? 'no',
     );
   }
+  if (busPort !== null) args.push('--cluster-port', String(busPort));
   args.push(...(opts.extraArgs ?? []));
 
   const fd = openSync(logFile, 'a');
@@ -573,7 +575,7 @@ async function startRedisOnce(opts) {
     await new Promise((r) => setTimeout(r, 15));
   }
 
-  return { pid, port, tlsPort, socket, dir, logFile, stop };
+  return { pid, port, tlsPort, socket, busPort, dir, logFile, stop };
 }
 
 // ---------------------------------------------------------------------------------------------
